@@ -1,0 +1,27 @@
+package kernels
+
+// The dispatching entry points. Each variable starts as the reference and is
+// replaced at init by the fastest implementation the CPU supports.
+
+var (
+	// F16ToF32 converts IEEE half words to float32 (len(dst) values).
+	F16ToF32 = F16ToF32Ref
+	// F32ToF16 converts float32 to IEEE half, round-to-nearest-even.
+	F32ToF16 = F32ToF16Ref
+	// BF16ToF32 converts bfloat16 words to float32 (len(dst) values).
+	BF16ToF32 = BF16ToF32Ref
+	// F32ToBF16 converts float32 to bfloat16, round-to-nearest-even.
+	F32ToBF16 = F32ToBF16Ref
+	// DotF32 returns the dot product of x and y[:len(x)].
+	DotF32 = DotF32Ref
+	// AxpyF32 computes y += alpha*x.
+	AxpyF32 = AxpyF32Ref
+	// MatVec computes y = W[lo:hi]·x for a weight of any format.
+	MatVec = MatVecRef
+	// GemmNT computes C = A·W[lo:hi]ᵀ for a weight of any format.
+	GemmNT = GemmNTRef
+	// GemmF32NN computes C = A·B (+C) for float32 operands.
+	GemmF32NN = GemmF32NNRef
+	// GemmF32NT computes C = A·Bᵀ (+C) for float32 operands.
+	GemmF32NT = GemmF32NTRef
+)
