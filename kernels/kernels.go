@@ -1,7 +1,8 @@
 package kernels
 
 // The dispatching entry points. Each variable starts as the reference and is
-// replaced at init by the fastest implementation the CPU supports.
+// replaced at init by the fastest implementation the CPU supports (see
+// SetTier). They must not be reassigned while kernels are running.
 
 var (
 	// F16ToF32 converts IEEE half words to float32 (len(dst) values).
@@ -24,4 +25,11 @@ var (
 	GemmF32NN = GemmF32NNRef
 	// GemmF32NT computes C = A·Bᵀ (+C) for float32 operands.
 	GemmF32NT = GemmF32NTRef
+	// QuantizeActQ8 quantizes an activation row for MatVecQ, growing dst's
+	// buffers only when they are too small.
+	QuantizeActQ8 = QuantizeActQ8Ref
+	// MatVecQ computes y ≈ W[lo:hi]·x for a Q4 or Q8 weight with integer
+	// dot products against act = QuantizeActQ8(x); see quant.go for the
+	// accuracy bound.
+	MatVecQ = MatVecQRef
 )

@@ -1,0 +1,89 @@
+package kernels
+
+// Matrix-vector products for decode: every weight row is streamed once and
+// reduced against x. The per-format row reductions are tier-specific
+// (dotRows); matVecGo is the driver every tier uses.
+
+// rowDots holds one tier's row-reduction kernels. Each returns Σ W[r][j]*x[j]
+// over one whole row.
+type rowDots struct {
+	f16  func(x []float32, h []uint16) float32
+	bf16 func(x []float32, h []uint16) float32
+	q    func(x []float32, q []uint32, scales, biases []float32, bits, groupSize int) float32
+}
+
+var dots = rowDotsGo
+
+var rowDotsGo = rowDots{f16: dotF16Go, bf16: dotBF16Go, q: dotQGo}
+
+// matVecGo computes y[r-lo] = Σ_j W[r][j]*x[j] for r in [lo, hi) without
+// allocating.
+func matVecGo(y []float32, w *Mat, lo, hi int, x []float32) {
+	k := w.Cols
+	x = x[:k]
+	y = y[:hi-lo]
+	switch w.Format {
+	case FormatF32:
+		for r := lo; r < hi; r++ {
+			y[r-lo] = DotF32(x, w.F32[r*k:(r+1)*k])
+		}
+	case FormatF16:
+		for r := lo; r < hi; r++ {
+			y[r-lo] = dots.f16(x, w.U16[r*k:(r+1)*k])
+		}
+	case FormatBF16:
+		for r := lo; r < hi; r++ {
+			y[r-lo] = dots.bf16(x, w.U16[r*k:(r+1)*k])
+		}
+	case FormatQ4, FormatQ8:
+		bits := w.Bits()
+		gpr := k / w.GroupSize
+		wpr := k * bits / 32
+		for r := lo; r < hi; r++ {
+			y[r-lo] = dots.q(x, w.Q[r*wpr:(r+1)*wpr], w.Scales[r*gpr:(r+1)*gpr], w.Biases[r*gpr:(r+1)*gpr], bits, w.GroupSize)
+		}
+	}
+}
+
+// convChunk is the stack buffer size of the portable row reductions.
+const convChunk = 128
+
+func dotF16Go(x []float32, h []uint16) float32 {
+	var buf [convChunk]float32
+	var s float32
+	for i := 0; i < len(h); i += convChunk {
+		n := min(convChunk, len(h)-i)
+		F16ToF32(buf[:n], h[i:i+n])
+		s += DotF32(buf[:n], x[i:i+n])
+	}
+	return s
+}
+
+func dotBF16Go(x []float32, h []uint16) float32 {
+	var buf [convChunk]float32
+	var s float32
+	for i := 0; i < len(h); i += convChunk {
+		n := min(convChunk, len(h)-i)
+		BF16ToF32(buf[:n], h[i:i+n])
+		s += DotF32(buf[:n], x[i:i+n])
+	}
+	return s
+}
+
+// dotQGo reduces one affine-quantized row: per group, scale·Σq·x + bias·Σx.
+func dotQGo(x []float32, q []uint32, scales, biases []float32, bits, groupSize int) float32 {
+	per := 32 / bits
+	mask := uint32(1)<<bits - 1
+	var s float32
+	for g := range scales {
+		var qx, sx float32
+		base := g * groupSize
+		for i := base; i < base+groupSize; i++ {
+			v := float32(q[i/per] >> (uint(i%per) * uint(bits)) & mask)
+			qx += v * x[i]
+			sx += x[i]
+		}
+		s += scales[g]*qx + biases[g]*sx
+	}
+	return s
+}
