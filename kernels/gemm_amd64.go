@@ -1,0 +1,31 @@
+//go:build amd64 && !purego && gc
+
+package kernels
+
+// The amd64 GEMM micro-kernels. Each computes one register tile
+//
+//	for p := 0; p < kc; p++ {
+//		for i := 0; i < MR; i++ {
+//			for j := 0; j < NR; j++ {
+//				acc[i][j] += a[p*MR+i] * b[p*NR+j]
+//			}
+//		}
+//	}
+//	C[i*ldc+j] = acc[i][j] (+ C[i*ldc+j] when acc)
+//
+// over packed panels (see gemm.go); kc ≥ 1.
+
+// gemmMicroAVX2 is the 6×16 tile: 12 YMM accumulators, FMA.
+//
+//go:noescape
+func gemmMicroAVX2(kc int, a, b, c *float32, ldc int, acc bool)
+
+// gemmMicroAVX512 is the 14×32 tile: 28 ZMM accumulators, FMA with
+// embedded broadcast of A.
+//
+//go:noescape
+func gemmMicroAVX512(kc int, a, b, c *float32, ldc int, acc bool)
+
+var gemmArchAVX2 = microKernel{mr: 6, nr: 16, kc: 256, mc: 6 * 24, nc: 16 * 192, fn: gemmMicroAVX2, smallM: 4}
+
+var gemmArchAVX512 = microKernel{mr: 14, nr: 32, kc: 256, mc: 14 * 24, nc: 32 * 96, fn: gemmMicroAVX512, smallM: 4}
