@@ -1,0 +1,146 @@
+package tensor
+
+import (
+	"fmt"
+
+	"github.com/govlm/govlm/kernels"
+)
+
+// Work is split into fixed tiles of the output so that every element is
+// computed by one kernel call whose arguments do not depend on the number of
+// workers: results are bit-identical for any worker count.
+const (
+	mmTileN    = 64  // output columns (weight rows) per GemmNT tile
+	mmTileM    = 192 // activation rows per GemmNT tile
+	mvTileN    = 16  // weight rows per MatVec tile
+	gemmMinRow = 2   // from this many rows on, GemmNT replaces MatVec
+)
+
+// MatMul returns x·wᵀ: x is F32 [..., k] and w is a weight [n, k] of any
+// float or quantized dtype (Hugging Face's Linear layout); the result is F32
+// [..., n]. One row uses the matrix-vector kernel, more rows the GEMM kernel.
+// MatMul panics with a *ShapeError or *DTypeError when the operands do not
+// fit (a bug in the calling model).
+func MatMul(x, w *Tensor) *Tensor {
+	x2, out := matmulOperands("MatMul", x, w)
+	m, n := x2.shape[0], w.shape[0]
+	CurrentBackend().MatMul(out.view([]int{m, n}, 0, m*n), x2, w)
+	return out
+}
+
+// MatMulBias returns x·wᵀ + b with b F32 [n] (nil means no bias).
+func MatMulBias(x, w, b *Tensor) *Tensor {
+	out := MatMul(x, w)
+	if b == nil {
+		return out
+	}
+	n := w.shape[0]
+	bd := b.wantF32("MatMulBias")
+	if b.Len() != n {
+		panic(shapeErr("MatMulBias", fmt.Sprintf("bias must hold %d values", n), x, w, b))
+	}
+	addRows(out.f32, bd)
+	return out
+}
+
+func outShape(x *Tensor, n int) []int {
+	s := x.Shape()
+	s[len(s)-1] = n
+	return s
+}
+
+// matmulOperands validates x and w and returns x as a 2-D view plus the
+// 2-D output tensor.
+func matmulOperands(op string, x, w *Tensor) (*Tensor, *Tensor) {
+	x.wantF32(op)
+	w.live(op)
+	if !w.dtype.IsFloat() {
+		panic(&DTypeError{Op: op, DType: w.dtype, Reason: "weight must be F32, F16, BF16, Q4 or Q8"})
+	}
+	if w.Rank() != 2 || x.Rank() < 1 || x.Dim(-1) != w.shape[1] {
+		panic(shapeErr(op, "want x [..., k] and w [n, k]", x, w))
+	}
+	k := w.shape[1]
+	m := 1
+	if k > 0 {
+		m = x.Len() / k
+	} else {
+		m = numel(x.shape[:len(x.shape)-1])
+	}
+	x2 := x.view([]int{m, k}, 0, m*k)
+	return x2, empty(outShape(x, w.shape[0])...)
+}
+
+// MatMul implements Backend.MatMul.
+func (CPU) MatMul(dst, x, w *Tensor) {
+	m, k := x.shape[0], x.shape[1]
+	n := w.shape[0]
+	mat := w.Mat()
+	y, a := dst.f32, x.f32
+	if k == 0 {
+		clear(y)
+		return
+	}
+	if m < gemmMinRow {
+		tiles := (n + mvTileN - 1) / mvTileN
+		for i := 0; i < m; i++ {
+			yi, xi := y[i*n:(i+1)*n], a[i*k:(i+1)*k]
+			parallel(tiles, 4, func(t0, t1 int) {
+				for t := t0; t < t1; t++ {
+					lo, hi := t*mvTileN, min((t+1)*mvTileN, n)
+					kernels.MatVec(yi[lo:hi], mat, lo, hi, xi)
+				}
+			})
+		}
+		return
+	}
+	tn := (n + mmTileN - 1) / mmTileN
+	tm := (m + mmTileM - 1) / mmTileM
+	parallel(tn*tm, 1, func(t0, t1 int) {
+		for t := t0; t < t1; t++ {
+			i0 := (t / tn) * mmTileM
+			i1 := min(i0+mmTileM, m)
+			lo := (t % tn) * mmTileN
+			hi := min(lo+mmTileN, n)
+			kernels.GemmNT(y[i0*n+lo:], n, a[i0*k:], k, i1-i0, mat, lo, hi)
+		}
+	})
+}
+
+// BatchMatMul multiplies F32 matrices over a shared leading batch dimension:
+// a [B, M, K] times b [B, K, N] (or b [B, N, K] with transB) gives
+// [B, M, N]. It panics with a *ShapeError when the shapes disagree.
+func BatchMatMul(a, b *Tensor, transB bool) *Tensor {
+	ad, bd := a.wantF32("BatchMatMul"), b.wantF32("BatchMatMul")
+	if a.Rank() != 3 || b.Rank() != 3 || a.shape[0] != b.shape[0] {
+		panic(shapeErr("BatchMatMul", "want [B, M, K] and [B, K, N] (or [B, N, K] with transB)", a, b))
+	}
+	B, M, K := a.shape[0], a.shape[1], a.shape[2]
+	N, kb := b.shape[2], b.shape[1]
+	if transB {
+		N, kb = b.shape[1], b.shape[2]
+	}
+	if kb != K {
+		panic(shapeErr("BatchMatMul", "inner dimensions differ", a, b))
+	}
+	out := empty(B, M, N)
+	c := out.f32
+	const rowTile = 16
+	tiles := (M + rowTile - 1) / rowTile
+	parallel(B*tiles, 1, func(t0, t1 int) {
+		for t := t0; t < t1; t++ {
+			bi := t / tiles
+			i0 := (t % tiles) * rowTile
+			rows := min(rowTile, M-i0)
+			ap := ad[bi*M*K+i0*K:]
+			bp := bd[bi*K*N:]
+			cp := c[bi*M*N+i0*N:]
+			if transB {
+				kernels.GemmF32NT(rows, N, K, ap, K, bp, K, cp, N, false)
+			} else {
+				kernels.GemmF32NN(rows, N, K, ap, K, bp, N, cp, N, false)
+			}
+		}
+	})
+	return out
+}

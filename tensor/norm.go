@@ -1,0 +1,174 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+)
+
+const normRowGrain = 8 // rows per parallel chunk of a normalisation
+
+// Softmax returns the softmax of x over its last dimension, computed with
+// the row maximum subtracted so large logits cannot overflow.
+func Softmax(x *Tensor) *Tensor {
+	out := x.Clone()
+	SoftmaxInPlace(out)
+	return out
+}
+
+// SoftmaxInPlace replaces each last-dimension row of x by its softmax.
+func SoftmaxInPlace(x *Tensor) {
+	d := x.wantF32("Softmax")
+	if x.Rank() == 0 || x.Dim(-1) == 0 {
+		return
+	}
+	n := x.Dim(-1)
+	parallel(len(d)/n, normRowGrain, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			softmaxRow(d[r*n : (r+1)*n])
+		}
+	})
+}
+
+// softmaxRow replaces r by its softmax. A row of all -Inf becomes zeros.
+func softmaxRow(r []float32) {
+	m := float32(math.Inf(-1))
+	for _, v := range r {
+		m = max(m, v)
+	}
+	if math.IsInf(float64(m), -1) {
+		clear(r)
+		return
+	}
+	var sum float32
+	for i, v := range r {
+		e := exp32(v - m)
+		r[i] = e
+		sum += e
+	}
+	inv := 1 / sum
+	for i := range r {
+		r[i] *= inv
+	}
+}
+
+// normWeight returns w as float32 values of length n (nil stays nil).
+func normWeight(op string, w *Tensor, n int) []float32 {
+	if w == nil {
+		return nil
+	}
+	if w.Len() != n || w.dtype == Q4 || w.dtype == Q8 || !w.dtype.IsFloat() {
+		panic(shapeErr(op, fmt.Sprintf("weight must be a float vector of %d values", n), w))
+	}
+	if w.dtype == F32 {
+		return w.f32
+	}
+	t := w.ToF32()
+	return t.f32
+}
+
+// RMSNorm returns x / sqrt(mean(x²) + eps) · w over the last dimension, in
+// float32 as transformers computes it; with addOne the weight is applied as
+// (1 + w), Gemma's convention. w is a vector of x.Dim(-1) values (any float
+// dtype); nil means no weight.
+func RMSNorm(x, w *Tensor, eps float32, addOne bool) *Tensor {
+	x.wantF32("RMSNorm")
+	if x.Rank() == 0 {
+		panic(shapeErr("RMSNorm", "want at least one dimension", x))
+	}
+	normWeight("RMSNorm", w, x.Dim(-1))
+	out := empty(x.shape...)
+	CurrentBackend().RMSNorm(out, x, w, eps, addOne)
+	return out
+}
+
+// LayerNorm returns (x - mean) / sqrt(var + eps) · w + b over the last
+// dimension (biased variance, as PyTorch). w and b may be nil.
+func LayerNorm(x, w, b *Tensor, eps float32) *Tensor {
+	x.wantF32("LayerNorm")
+	if x.Rank() == 0 {
+		panic(shapeErr("LayerNorm", "want at least one dimension", x))
+	}
+	normWeight("LayerNorm", w, x.Dim(-1))
+	normWeight("LayerNorm", b, x.Dim(-1))
+	out := empty(x.shape...)
+	CurrentBackend().LayerNorm(out, x, w, b, eps)
+	return out
+}
+
+// RMSNorm implements Backend.RMSNorm.
+func (CPU) RMSNorm(dst, x, w *Tensor, eps float32, addOne bool) {
+	n := x.Dim(-1)
+	if n == 0 {
+		return
+	}
+	wd := normWeight("RMSNorm", w, n)
+	xd, od := x.f32, dst.f32
+	parallel(len(xd)/n, normRowGrain, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			rmsNormRow(od[r*n:(r+1)*n], xd[r*n:(r+1)*n], wd, eps, addOne)
+		}
+	})
+}
+
+func rmsNormRow(dst, x, w []float32, eps float32, addOne bool) {
+	var ss float64
+	for _, v := range x {
+		ss += float64(v) * float64(v)
+	}
+	inv := float32(1 / math.Sqrt(ss/float64(len(x))+float64(eps)))
+	switch {
+	case w == nil:
+		for i, v := range x {
+			dst[i] = v * inv
+		}
+	case addOne:
+		for i, v := range x {
+			dst[i] = v * inv * (1 + w[i])
+		}
+	default:
+		for i, v := range x {
+			dst[i] = v * inv * w[i]
+		}
+	}
+}
+
+// LayerNorm implements Backend.LayerNorm.
+func (CPU) LayerNorm(dst, x, w, b *Tensor, eps float32) {
+	n := x.Dim(-1)
+	if n == 0 {
+		return
+	}
+	wd := normWeight("LayerNorm", w, n)
+	bd := normWeight("LayerNorm", b, n)
+	xd, od := x.f32, dst.f32
+	parallel(len(xd)/n, normRowGrain, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			layerNormRow(od[r*n:(r+1)*n], xd[r*n:(r+1)*n], wd, bd, eps)
+		}
+	})
+}
+
+func layerNormRow(dst, x, w, b []float32, eps float32) {
+	var s float64
+	for _, v := range x {
+		s += float64(v)
+	}
+	mean := s / float64(len(x))
+	var ss float64
+	for _, v := range x {
+		d := float64(v) - mean
+		ss += d * d
+	}
+	inv := 1 / math.Sqrt(ss/float64(len(x))+float64(eps))
+	m32, inv32 := float32(mean), float32(inv)
+	for i, v := range x {
+		y := (v - m32) * inv32
+		if w != nil {
+			y *= w[i]
+		}
+		if b != nil {
+			y += b[i]
+		}
+		dst[i] = y
+	}
+}
