@@ -75,9 +75,23 @@ func DecodeBytes(data []byte, source string, opt DecodeOptions) (*Image, error) 
 			Err: fmt.Errorf("decoded size %dx%d differs from header %dx%d", b.Dx(), b.Dy(), cfg.Width, cfg.Height)}
 	}
 	var m *Image
-	if y, ok := img.(*image.YCbCr); ok && format == "jpeg" {
-		m = fromJPEGYCbCr(y)
-	} else {
+	switch y := img.(type) {
+	case *image.YCbCr:
+		switch format {
+		case "jpeg":
+			m = fromJPEGYCbCr(y)
+		case "webp":
+			m = fromWebPYCbCr(y, nil, opt.Alpha)
+		default:
+			m = FromImage(y, opt.Alpha)
+		}
+	case *image.NYCbCrA:
+		if format == "webp" {
+			m = fromWebPYCbCr(&y.YCbCr, y, opt.Alpha)
+		} else {
+			m = FromImage(y, opt.Alpha)
+		}
+	default:
 		m = FromImage(img, opt.Alpha)
 	}
 	if !opt.IgnoreOrientation {
