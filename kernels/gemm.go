@@ -46,7 +46,7 @@ type packBufs struct {
 
 var packPool sync.Pool
 
-func getPackBufs(mk *microKernel, k int) *packBufs {
+func getPackBufs(mk *microKernel) *packBufs {
 	pb, _ := packPool.Get().(*packBufs)
 	if pb == nil {
 		pb = new(packBufs)
@@ -59,7 +59,7 @@ func getPackBufs(mk *microKernel, k int) *packBufs {
 	}
 	pb.a = grow(pb.a, mk.mc*mk.kc)
 	pb.b = grow(pb.b, mk.kc*mk.nc)
-	pb.row = grow(pb.row, max(mk.kc, k))
+	pb.row = grow(pb.row, transposeRows*mk.kc)
 	pb.tile = grow(pb.tile, mk.mr*mk.nr)
 	return pb
 }
@@ -75,8 +75,9 @@ type bSource struct {
 }
 
 // pack writes B[p0:p0+kc, j0:j0+nc] into dst as ceil(nc/nr) panels, each kc
-// rows of nr values; columns past nc are zero.
-func (s *bSource) pack(dst []float32, j0, nc, p0, kc, nr int, row []float32) {
+// rows of nr values; columns past nc are zero. rows is scratch for
+// transposeRows rows of kc converted weight values.
+func (s *bSource) pack(dst []float32, j0, nc, p0, kc, nr int, rows []float32) {
 	if s.w == nil && !s.nt {
 		packBNN(dst, s.f, s.ld, j0, nc, p0, kc, nr)
 		return
@@ -84,16 +85,17 @@ func (s *bSource) pack(dst []float32, j0, nc, p0, kc, nr int, row []float32) {
 	for jp := 0; jp < nc; jp += nr {
 		panel := dst[jp*kc : (jp+nr)*kc]
 		w := min(nr, nc-jp)
-		for j := 0; j < w; j++ {
-			var src []float32
+		for j := 0; j < w; j += transposeRows {
+			h := min(transposeRows, w-j)
 			if s.w == nil {
-				r := j0 + jp + j
-				src = s.f[r*s.ld+p0 : r*s.ld+p0+kc]
-			} else {
-				src = row[:kc]
-				rowRange(src, s.w, s.lo+j0+jp+j, p0)
+				off := (j0+jp+j)*s.ld + p0
+				packT(panel[j:], nr, s.f[off:], s.ld, h, kc)
+				continue
 			}
-			scatterColumn(panel[j:], src, nr)
+			for i := 0; i < h; i++ {
+				rowRange(rows[i*kc:(i+1)*kc], s.w, s.lo+j0+jp+j+i, p0)
+			}
+			packT(panel[j:], nr, rows, kc, h, kc)
 		}
 		for j := w; j < nr; j++ {
 			for p := 0; p < kc; p++ {
@@ -103,12 +105,33 @@ func (s *bSource) pack(dst []float32, j0, nc, p0, kc, nr int, row []float32) {
 	}
 }
 
-// scatterColumn writes src[p] to dst[p*stride].
-func scatterColumn(dst, src []float32, stride int) {
-	for p, v := range src {
-		dst[p*stride] = v
+// transposeRows is how many source rows packT moves at once.
+const transposeRows = 8
+
+// packT writes dst[p*width+i] = src[i*ld+p] for i < rows, p < kc. Whole
+// groups of 8 rows and 8 columns go through the tier's transpose8 when it
+// has one.
+func packT(dst []float32, width int, src []float32, ld, rows, kc int) {
+	i := 0
+	if transpose8 != nil && kc >= 8 {
+		k8 := kc &^ 7
+		for ; i+8 <= rows; i += 8 {
+			_ = src[(i+7)*ld+k8-1]
+			_ = dst[(k8-1)*width+i+7]
+			transpose8(&dst[i], width, &src[i*ld], ld, k8)
+			for r := i; r < i+8 && k8 < kc; r++ {
+				scatterColumn(dst[k8*width+r:], src[r*ld+k8:r*ld+kc], width)
+			}
+		}
+	}
+	for ; i < rows; i++ {
+		scatterColumn(dst[i:], src[i*ld:i*ld+kc], width)
 	}
 }
+
+// transpose8, when set, writes dst[p*dstStride+i] = src[i*srcStride+p] for
+// i < 8 and p < kc (a multiple of 8); strides are in elements.
+var transpose8 func(dst *float32, dstStride int, src *float32, srcStride int, kc int)
 
 // packBNN packs a row-major k×n operand.
 func packBNN(dst, b []float32, ldb, j0, nc, p0, kc, nr int) {
@@ -130,10 +153,7 @@ func packA(dst, a []float32, lda, i0, mc, p0, kc, mr int) {
 	for ip := 0; ip < mc; ip += mr {
 		panel := dst[ip*kc : (ip+mr)*kc]
 		h := min(mr, mc-ip)
-		for i := 0; i < h; i++ {
-			off := (i0+ip+i)*lda + p0
-			scatterColumn(panel[i:], a[off:off+kc], mr)
-		}
+		packT(panel, mr, a[(i0+ip)*lda+p0:], lda, h, kc)
 		for i := h; i < mr; i++ {
 			for p := 0; p < kc; p++ {
 				panel[p*mr+i] = 0
@@ -156,7 +176,7 @@ func gemmBlocked(m, n, k int, a []float32, lda int, src *bSource, c []float32, l
 		return
 	}
 	mk := &gemmArch
-	pb := getPackBufs(mk, k)
+	pb := getPackBufs(mk)
 	defer packPool.Put(pb)
 	for jc := 0; jc < n; jc += mk.nc {
 		nc := min(mk.nc, n-jc)
@@ -201,5 +221,12 @@ func macroKernel(mk *microKernel, mc, nc, kc int, pb *packBufs, c []float32, ldc
 				}
 			}
 		}
+	}
+}
+
+// scatterColumn writes src[p] to dst[p*stride].
+func scatterColumn(dst, src []float32, stride int) {
+	for p, v := range src {
+		dst[p*stride] = v
 	}
 }

@@ -20,12 +20,17 @@ package kernels
 //go:noescape
 func gemmMicroAVX2(kc int, a, b, c *float32, ldc int, acc bool)
 
-// gemmMicroAVX512 is the 14×32 tile: 28 ZMM accumulators, FMA with
-// embedded broadcast of A.
+// gemmMicroAVX512 is the 8×48 tile: 24 ZMM accumulators.
 //
 //go:noescape
 func gemmMicroAVX512(kc int, a, b, c *float32, ldc int, acc bool)
 
 var gemmArchAVX2 = microKernel{mr: 6, nr: 16, kc: 256, mc: 6 * 24, nc: 16 * 192, fn: gemmMicroAVX2, smallM: 4}
 
-var gemmArchAVX512 = microKernel{mr: 14, nr: 32, kc: 256, mc: 14 * 24, nc: 32 * 96, fn: gemmMicroAVX512, smallM: 4}
+var gemmArchAVX512 = microKernel{mr: 8, nr: 48, kc: 256, mc: 8 * 40, nc: 48 * 64, fn: gemmMicroAVX512, smallM: 4}
+
+// transpose8AVX writes dst[p*dstStride+i] = src[i*srcStride+p] for i < 8 and
+// p < kc (a multiple of 8), one 8×8 block per step.
+//
+//go:noescape
+func transpose8AVX(dst *float32, dstStride int, src *float32, srcStride int, kc int)

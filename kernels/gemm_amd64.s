@@ -86,38 +86,37 @@ avx2store:
 	VZEROUPPER
 	RET
 
-// ---- AVX-512: 14×32 tile, accumulators Z0..Z27 (row i in Z(2i), Z(2i+1)),
-// B rows in Z28, Z29, A broadcast from memory inside the FMA.
+// ---- AVX-512: 8×48 tile, accumulators Z0..Z23 (row i in Z(3i)..Z(3i+2)),
+// B rows in Z24..Z26, A broadcasts in Z30/Z31.
 
-#define Z_ROW(aoff, c0, c1) \
-	VFMADD231PS.BCST aoff(SI), Z28, c0 \
-	VFMADD231PS.BCST aoff(SI), Z29, c1
+#define Z_ROW(aoff, bc, c0, c1, c2) \
+	VBROADCASTSS aoff(SI), bc \
+	VFMADD231PS  Z24, bc, c0  \
+	VFMADD231PS  Z25, bc, c1  \
+	VFMADD231PS  Z26, bc, c2
 
 #define Z_STEP(aoff, boff) \
-	VMOVUPS boff(DI), Z28         \
-	VMOVUPS boff+64(DI), Z29      \
-	Z_ROW(aoff, Z0, Z1)           \
-	Z_ROW(aoff+4, Z2, Z3)         \
-	Z_ROW(aoff+8, Z4, Z5)         \
-	Z_ROW(aoff+12, Z6, Z7)        \
-	Z_ROW(aoff+16, Z8, Z9)        \
-	Z_ROW(aoff+20, Z10, Z11)      \
-	Z_ROW(aoff+24, Z12, Z13)      \
-	Z_ROW(aoff+28, Z14, Z15)      \
-	Z_ROW(aoff+32, Z16, Z17)      \
-	Z_ROW(aoff+36, Z18, Z19)      \
-	Z_ROW(aoff+40, Z20, Z21)      \
-	Z_ROW(aoff+44, Z22, Z23)      \
-	Z_ROW(aoff+48, Z24, Z25)      \
-	Z_ROW(aoff+52, Z26, Z27)
+	VMOVUPS boff(DI), Z24                \
+	VMOVUPS boff+64(DI), Z25             \
+	VMOVUPS boff+128(DI), Z26            \
+	Z_ROW(aoff, Z30, Z0, Z1, Z2)         \
+	Z_ROW(aoff+4, Z31, Z3, Z4, Z5)       \
+	Z_ROW(aoff+8, Z30, Z6, Z7, Z8)       \
+	Z_ROW(aoff+12, Z31, Z9, Z10, Z11)    \
+	Z_ROW(aoff+16, Z30, Z12, Z13, Z14)   \
+	Z_ROW(aoff+20, Z31, Z15, Z16, Z17)   \
+	Z_ROW(aoff+24, Z30, Z18, Z19, Z20)   \
+	Z_ROW(aoff+28, Z31, Z21, Z22, Z23)
 
-#define Z_STORE(c0, c1) \
-	TESTB   AL, AL         \
-	JZ      3(PC)          \
-	VADDPS  (R9), c0, c0   \
-	VADDPS  64(R9), c1, c1 \
-	VMOVUPS c0, (R9)       \
-	VMOVUPS c1, 64(R9)     \
+#define Z_STORE(c0, c1, c2) \
+	TESTB   AL, AL          \
+	JZ      4(PC)           \
+	VADDPS  (R9), c0, c0    \
+	VADDPS  64(R9), c1, c1  \
+	VADDPS  128(R9), c2, c2 \
+	VMOVUPS c0, (R9)        \
+	VMOVUPS c1, 64(R9)      \
+	VMOVUPS c2, 128(R9)     \
 	ADDQ    R8, R9
 
 // func gemmMicroAVX512(kc int, a, b, c *float32, ldc int, acc bool)
@@ -152,44 +151,114 @@ TEXT ·gemmMicroAVX512(SB), NOSPLIT, $0-41
 	VPXORD Z21, Z21, Z21
 	VPXORD Z22, Z22, Z22
 	VPXORD Z23, Z23, Z23
-	VPXORD Z24, Z24, Z24
-	VPXORD Z25, Z25, Z25
-	VPXORD Z26, Z26, Z26
-	VPXORD Z27, Z27, Z27
 	MOVQ CX, DX
-	SHRQ $1, DX
+	SHRQ $2, DX
 	JZ   zTail
 
-zLoop2:
-	PREFETCHT0 448(SI)
-	PREFETCHT0 1024(DI)
+zLoop4:
+	PREFETCHT0 512(SI)
+	PREFETCHT0 1536(DI)
 	Z_STEP(0, 0)
-	Z_STEP(56, 128)
-	ADDQ $112, SI
-	ADDQ $256, DI
+	PREFETCHT0 1600(DI)
+	Z_STEP(32, 192)
+	PREFETCHT0 1664(DI)
+	Z_STEP(64, 384)
+	Z_STEP(96, 576)
+	ADDQ $128, SI
+	ADDQ $768, DI
 	DECQ DX
-	JNZ  zLoop2
+	JNZ  zLoop4
 
 zTail:
-	ANDQ $1, CX
+	ANDQ $3, CX
 	JZ   zStore
+
+zLoop1:
 	Z_STEP(0, 0)
+	ADDQ $32, SI
+	ADDQ $192, DI
+	DECQ CX
+	JNZ  zLoop1
 
 zStore:
 	MOVBLZX acc+40(FP), AX
-	Z_STORE(Z0, Z1)
-	Z_STORE(Z2, Z3)
-	Z_STORE(Z4, Z5)
-	Z_STORE(Z6, Z7)
-	Z_STORE(Z8, Z9)
-	Z_STORE(Z10, Z11)
-	Z_STORE(Z12, Z13)
-	Z_STORE(Z14, Z15)
-	Z_STORE(Z16, Z17)
-	Z_STORE(Z18, Z19)
-	Z_STORE(Z20, Z21)
-	Z_STORE(Z22, Z23)
-	Z_STORE(Z24, Z25)
-	Z_STORE(Z26, Z27)
+	Z_STORE(Z0, Z1, Z2)
+	Z_STORE(Z3, Z4, Z5)
+	Z_STORE(Z6, Z7, Z8)
+	Z_STORE(Z9, Z10, Z11)
+	Z_STORE(Z12, Z13, Z14)
+	Z_STORE(Z15, Z16, Z17)
+	Z_STORE(Z18, Z19, Z20)
+	Z_STORE(Z21, Z22, Z23)
+	VZEROUPPER
+	RET
+
+// ---- 8×8 transposing copy for packing (AVX).
+
+// func transpose8AVX(dst *float32, dstStride int, src *float32, srcStride int, kc int)
+TEXT ·transpose8AVX(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ dstStride+8(FP), R8
+	MOVQ src+16(FP), SI
+	MOVQ srcStride+24(FP), R9
+	MOVQ kc+32(FP), CX
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHRQ $3, CX
+	JZ   tdone
+	LEAQ (R9)(R9*2), R10 // 3 source rows
+	LEAQ (R8)(R8*2), R11 // 3 destination rows
+
+tloop:
+	MOVQ    SI, AX
+	VMOVUPS (AX), Y0
+	VMOVUPS (AX)(R9*1), Y1
+	VMOVUPS (AX)(R9*2), Y2
+	VMOVUPS (AX)(R10*1), Y3
+	LEAQ    (AX)(R9*4), AX
+	VMOVUPS (AX), Y4
+	VMOVUPS (AX)(R9*1), Y5
+	VMOVUPS (AX)(R9*2), Y6
+	VMOVUPS (AX)(R10*1), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	MOVQ    DI, AX
+	VMOVUPS Y8, (AX)
+	VMOVUPS Y9, (AX)(R8*1)
+	VMOVUPS Y10, (AX)(R8*2)
+	VMOVUPS Y11, (AX)(R11*1)
+	LEAQ    (AX)(R8*4), AX
+	VMOVUPS Y12, (AX)
+	VMOVUPS Y13, (AX)(R8*1)
+	VMOVUPS Y14, (AX)(R8*2)
+	VMOVUPS Y15, (AX)(R11*1)
+	ADDQ    $32, SI
+	LEAQ    (DI)(R8*8), DI
+	DECQ    CX
+	JNZ     tloop
+
+tdone:
 	VZEROUPPER
 	RET

@@ -80,6 +80,7 @@ func installGeneric() {
 	GemmF32NN = gemmF32NN
 	GemmF32NT = gemmF32NT
 	gemmArch = gemmArchGeneric
+	transpose8 = nil
 	dots = rowDotsGo
 	qAct = dotQActRef
 }

@@ -26,6 +26,7 @@ func detectTiers() []Tier {
 
 // installArch points the dispatch variables at tier t's assembly.
 func installArch(t Tier) {
+	transpose8 = transpose8AVX
 	switch t {
 	case TierAVX2:
 		gemmArch = gemmArchAVX2
