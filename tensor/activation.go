@@ -90,7 +90,7 @@ func unaryInPlace(op string, x *Tensor, f func([]float32)) {
 
 // parallelSlices calls fn on matching chunks of d and (when not nil) u.
 func parallelSlices(d, u []float32, fn func(d, u []float32)) {
-	parallel(len(d), actGrain, func(lo, hi int) {
+	parFor(len(d), actGrain, func(lo, hi int) {
 		if u == nil {
 			fn(d[lo:hi], nil)
 			return

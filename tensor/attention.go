@@ -75,7 +75,7 @@ func (CPU) Attention(dst, q, k, v *Tensor, o AttentionOptions) {
 		maskB, maskF = o.Mask.bytes, o.Mask.f32
 		maskPerHead = o.Mask.Rank() == 3
 	}
-	parallel(lq*hq, 4, func(lo, hi int) {
+	parFor(lq*hq, 4, func(lo, hi int) {
 		buf, box := getScratch(lk)
 		defer putScratch(box)
 		for r := lo; r < hi; r++ {

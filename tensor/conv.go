@@ -53,7 +53,7 @@ func conv3d(op string, x, w, b *Tensor, stride, pad [3]int) *Tensor {
 	npos := o[0] * o[1] * o[2]
 	cols := empty(npos, patch)
 	xd := x.f32
-	parallel(npos, 16, func(lo, hi int) {
+	parFor(npos, 16, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			ot, oh, ow := p/(o[1]*o[2]), p/o[2]%o[1], p%o[2]
 			row := cols.f32[p*patch : (p+1)*patch]

@@ -18,7 +18,7 @@ func AvgPool2D(x *Tensor, k, stride int) *Tensor {
 	out := empty(c, oh, ow)
 	inv := 1 / float32(k*k)
 	od := out.f32
-	parallel(c, 1, func(lo, hi int) {
+	parFor(c, 1, func(lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
 			for y := 0; y < oh; y++ {
 				for xo := 0; xo < ow; xo++ {
@@ -103,7 +103,7 @@ func Interpolate2D(x *Tensor, outH, outW int, mode InterpMode, alignCorners bool
 	tx := interpTaps(w, outW, mode, alignCorners)
 	out := empty(c, outH, outW)
 	od := out.f32
-	parallel(c*outH, 4, func(lo, hi int) {
+	parFor(c*outH, 4, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			ch, oy := r/outH, r%outH
 			yt := ty[oy]

@@ -85,7 +85,7 @@ func (CPU) MatMul(dst, x, w *Tensor) {
 		tiles := (n + mvTileN - 1) / mvTileN
 		for i := 0; i < m; i++ {
 			yi, xi := y[i*n:(i+1)*n], a[i*k:(i+1)*k]
-			parallel(tiles, 4, func(t0, t1 int) {
+			parFor(tiles, 4, func(t0, t1 int) {
 				for t := t0; t < t1; t++ {
 					lo, hi := t*mvTileN, min((t+1)*mvTileN, n)
 					kernels.MatVec(yi[lo:hi], mat, lo, hi, xi)
@@ -96,7 +96,7 @@ func (CPU) MatMul(dst, x, w *Tensor) {
 	}
 	tn := (n + mmTileN - 1) / mmTileN
 	tm := (m + mmTileM - 1) / mmTileM
-	parallel(tn*tm, 1, func(t0, t1 int) {
+	parFor(tn*tm, 1, func(t0, t1 int) {
 		for t := t0; t < t1; t++ {
 			i0 := (t / tn) * mmTileM
 			i1 := min(i0+mmTileM, m)
@@ -127,7 +127,7 @@ func BatchMatMul(a, b *Tensor, transB bool) *Tensor {
 	c := out.f32
 	const rowTile = 16
 	tiles := (M + rowTile - 1) / rowTile
-	parallel(B*tiles, 1, func(t0, t1 int) {
+	parFor(B*tiles, 1, func(t0, t1 int) {
 		for t := t0; t < t1; t++ {
 			bi := t / tiles
 			i0 := (t % tiles) * rowTile

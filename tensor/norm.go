@@ -22,7 +22,7 @@ func SoftmaxInPlace(x *Tensor) {
 		return
 	}
 	n := x.Dim(-1)
-	parallel(len(d)/n, normRowGrain, func(lo, hi int) {
+	parFor(len(d)/n, normRowGrain, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			softmaxRow(d[r*n : (r+1)*n])
 		}
@@ -103,7 +103,7 @@ func (CPU) RMSNorm(dst, x, w *Tensor, eps float32, addOne bool) {
 	}
 	wd := normWeight("RMSNorm", w, n)
 	xd, od := x.f32, dst.f32
-	parallel(len(xd)/n, normRowGrain, func(lo, hi int) {
+	parFor(len(xd)/n, normRowGrain, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			rmsNormRow(od[r*n:(r+1)*n], xd[r*n:(r+1)*n], wd, eps, addOne)
 		}
@@ -141,7 +141,7 @@ func (CPU) LayerNorm(dst, x, w, b *Tensor, eps float32) {
 	wd := normWeight("LayerNorm", w, n)
 	bd := normWeight("LayerNorm", b, n)
 	xd, od := x.f32, dst.f32
-	parallel(len(xd)/n, normRowGrain, func(lo, hi int) {
+	parFor(len(xd)/n, normRowGrain, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			layerNormRow(od[r*n:(r+1)*n], xd[r*n:(r+1)*n], wd, bd, eps)
 		}

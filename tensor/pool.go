@@ -51,7 +51,7 @@ func (t *Tensor) Release() {
 func (t *Tensor) Released() bool { return t.released }
 
 // parallel runs fn over [0, n) on the worker pool.
-func parallel(n, grain int, fn func(lo, hi int)) { ipar.For(n, grain, fn) }
+func parFor(n, grain int, fn func(lo, hi int)) { ipar.For(n, grain, fn) }
 
 // putScratch returns a box obtained from getScratch.
 func putScratch(b *[]float32) { scratch[sizeClass(cap(*b))].Put(b) }

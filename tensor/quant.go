@@ -72,7 +72,7 @@ func Quantize(w *Tensor, bits, groupSize int) (*Tensor, error) {
 	scales := make([]float32, groups)
 	biases := make([]float32, groups)
 	wpg := groupSize * bits / 32
-	parallel(groups, 64, func(lo, hi int) {
+	parFor(groups, 64, func(lo, hi int) {
 		for g := lo; g < hi; g++ {
 			scales[g], biases[g] = quantizeGroup(q[g*wpg:(g+1)*wpg], x[g*groupSize:(g+1)*groupSize], bits)
 		}

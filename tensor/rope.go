@@ -44,7 +44,7 @@ func (CPU) RoPE(dst, x, cos, sin *Tensor, interleaved bool) {
 	seq, heads, dim := x.shape[0], x.shape[1], x.shape[2]
 	rot := cos.shape[1]
 	xd, od, cd, sd := x.f32, dst.f32, cos.f32, sin.f32
-	parallel(seq*heads, 16, func(lo, hi int) {
+	parFor(seq*heads, 16, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			p := r / heads
 			in, out := xd[r*dim:(r+1)*dim], od[r*dim:(r+1)*dim]

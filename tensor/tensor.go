@@ -25,6 +25,7 @@ type Tensor struct {
 	biases []float32
 	group  int // Q4/Q8 group size
 
+	shapeBuf [4]int     // backs shape for ranks up to 4, saving an allocation
 	box      *[]float32 // pooled backing array when this tensor owns it
 	released bool
 	mat      atomic.Pointer[kernels.Mat]
@@ -42,7 +43,8 @@ func New(shape ...int) *Tensor {
 // element.
 func empty(shape ...int) *Tensor {
 	n := checkShape("New", shape)
-	t := &Tensor{shape: append([]int(nil), shape...), dtype: F32}
+	t := &Tensor{dtype: F32}
+	t.shape = append(t.shapeBuf[:0], shape...)
 	t.f32, t.box = getScratch(n)
 	return t
 }
@@ -51,7 +53,7 @@ func checkShape(op string, shape []int) int {
 	n := 1
 	for _, d := range shape {
 		if d < 0 {
-			panic(&ShapeError{Op: op, Shapes: [][]int{shape}, Reason: "negative dimension"})
+			panic(&ShapeError{Op: op, Shapes: [][]int{append([]int(nil), shape...)}, Reason: "negative dimension"})
 		}
 		n *= d
 	}
@@ -256,7 +258,7 @@ func (t *Tensor) ToF32() *Tensor {
 		kernels.BF16ToF32(d, t.u16)
 	case Q4, Q8:
 		m := t.Mat()
-		parallel(m.Rows, 16, func(lo, hi int) {
+		parFor(m.Rows, 16, func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				kernels.RowRef(d[r*m.Cols:(r+1)*m.Cols], m, r)
 			}

@@ -1,0 +1,126 @@
+package tensor
+
+import (
+	"fmt"
+	"testing"
+)
+
+// refMatMul computes x·wᵀ in float64 from w's float32 values.
+func refMatMul(x []float32, w []float32, m, n, k int) []float32 {
+	out := make([]float32, m*n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for p := 0; p < k; p++ {
+				s += float64(x[i*k+p]) * float64(w[j*k+p])
+			}
+			out[i*n+j] = float32(s)
+		}
+	}
+	return out
+}
+
+// weightAs converts an F32 [n, k] weight to dtype dt.
+func weightAs(t *testing.T, w *Tensor, dt DType) *Tensor {
+	t.Helper()
+	switch dt {
+	case F32:
+		return w
+	case F16, BF16:
+		u := make([]uint16, w.Len())
+		for i, v := range w.Data() {
+			if dt == BF16 {
+				u[i] = uint16(f32bits(v) >> 16) // truncation is fine for a test weight
+			} else {
+				u[i] = f16FromF32(v)
+			}
+		}
+		return FromU16(dt, u, w.Shape()...)
+	case Q4, Q8:
+		bits := 4
+		if dt == Q8 {
+			bits = 8
+		}
+		q, err := Quantize(w, bits, 32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	t.Fatalf("dtype %v", dt)
+	return nil
+}
+
+func TestMatMul(t *testing.T) {
+	for _, dt := range []DType{F32, F16, BF16, Q4, Q8} {
+		for _, sz := range [][3]int{{1, 1, 32}, {1, 70, 64}, {2, 3, 32}, {5, 130, 96}, {200, 67, 64}, {3, 17, 0}} {
+			m, n, k := sz[0], sz[1], sz[2]
+			if dt != F32 && k == 0 {
+				continue
+			}
+			t.Run(fmt.Sprintf("%v/%dx%dx%d", dt, m, n, k), func(t *testing.T) {
+				x := randT(uint64(m*n+k), m, k)
+				w := weightAs(t, randT(uint64(n), n, k), dt)
+				wf := w.ToF32().Data() // the exact values the kernel sees
+				want := refMatMul(x.Data(), wf, m, n, k)
+				got := MatMul(x, w)
+				assertShape(t, "out", got, m, n)
+				assertClose(t, "matmul", got.Data(), want, 1e-5, 1e-5)
+				withWorkers(t, "matmul", func() []float32 { return MatMul(x, w).Data() })
+			})
+		}
+	}
+}
+
+func TestMatMulLeadingDimsAndBias(t *testing.T) {
+	x := randT(1, 2, 3, 32)
+	w := randT(2, 5, 32)
+	b := randT(3, 5)
+	got := MatMulBias(x, w, b)
+	assertShape(t, "out", got, 2, 3, 5)
+	want := refMatMul(x.Data(), w.Data(), 6, 5, 32)
+	for i := range want {
+		want[i] += b.Data()[i%5]
+	}
+	assertClose(t, "bias", got.Data(), want, 1e-5, 1e-5)
+	expectPanic[*ShapeError](t, "k mismatch", func() { MatMul(randT(1, 2, 31), w) })
+	expectPanic[*DTypeError](t, "int weight", func() { MatMul(x, FromInt32(make([]int32, 64), 2, 32)) })
+	expectPanic[*ShapeError](t, "bias", func() { MatMulBias(x, w, New(4)) })
+}
+
+func TestBatchMatMul(t *testing.T) {
+	B, M, K, N := 3, 37, 19, 21
+	a := randT(1, B, M, K)
+	bn := randT(2, B, K, N)
+	bt := Transpose(bn, 0, 2, 1)
+	for _, tr := range []bool{false, true} {
+		b := bn
+		if tr {
+			b = bt
+		}
+		got := BatchMatMul(a, b, tr)
+		assertShape(t, "out", got, B, M, N)
+		for bi := 0; bi < B; bi++ {
+			// reference with the [N, K] layout
+			wt := Transpose(bn.Row(bi), 1, 0)
+			want := refMatMul(a.Row(bi).Data(), wt.Data(), M, N, K)
+			assertClose(t, "bmm", got.Row(bi).Data(), want, 1e-5, 1e-5)
+		}
+		withWorkers(t, "bmm", func() []float32 { return BatchMatMul(a, b, tr).Data() })
+	}
+	expectPanic[*ShapeError](t, "inner", func() { BatchMatMul(a, bn, true) })
+}
+
+func TestEmbedding(t *testing.T) {
+	w := randT(4, 10, 64)
+	for _, dt := range []DType{F32, BF16, Q8} {
+		wt := weightAs(t, w, dt)
+		ref := wt.ToF32().Data()
+		got := Embedding(wt, []int32{3, 0, 9, 3})
+		assertShape(t, "embed", got, 4, 64)
+		for i, id := range []int{3, 0, 9, 3} {
+			assertClose(t, "row", got.Row(i).Data(), ref[id*64:(id+1)*64], 0, 0)
+		}
+	}
+	expectPanic[*ShapeError](t, "oob", func() { Embedding(w, []int32{10}) })
+}
