@@ -1,0 +1,352 @@
+package tokenizer
+
+import (
+	"fmt"
+	"sync"
+	"unicode/utf8"
+)
+
+// bpeModel is HF's BPE model: the word is split into characters (or their
+// bytes' <0xXX> tokens under byte_fallback), then the adjacent pair with the
+// lowest merge rank, leftmost first, is merged until no pair has a merge.
+type bpeModel struct {
+	vocab  map[string]int32
+	tokens []string // id → token; "" where no token has the id
+
+	merges map[uint64]bpeMerge // key: left id << 32 | right id
+
+	unk          int32 // -1 when there is no unk token
+	fuseUnk      bool
+	byteFallback bool
+	ignoreMerges bool
+	prefix       string // continuing_subword_prefix
+	suffix       string // end_of_word_suffix
+
+	asciiID [utf8.RuneSelf]int32 // id of each one-byte token, -1 if absent
+	byteID  [256]int32           // id of each byte's GPT-2 stand-in, -1 if absent
+	hexID   [256]int32           // id of "<0xXX>", -1 if absent
+	allByte bool                 // every byte has a stand-in token
+
+	cache, byteCache *wordCache
+	scratch          sync.Pool
+}
+
+// bpeMerge is what a pair merges into and with which priority.
+type bpeMerge struct {
+	rank uint32
+	id   int32
+}
+
+// bpeSym is one symbol of a word being merged: a doubly linked list over an
+// array, dead symbols having been merged into their left neighbour.
+type bpeSym struct {
+	id         int32
+	prev, next int32
+	dead       bool
+}
+
+// bpeCand is a merge candidate in the priority queue: key orders by rank,
+// then by position of the left symbol.
+type bpeCand struct {
+	key uint64
+	id  int32
+}
+
+type bpeWork struct {
+	syms []bpeSym
+	heap []bpeCand
+}
+
+func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
+
+// newBPE builds the lookup tables. merges are pairs of token strings in rank
+// order.
+func newBPE(vocab map[string]int32, merges [][2]string, unk string, fuseUnk, byteFallback, ignoreMerges bool, prefix, suffix string) (*bpeModel, error) {
+	m := &bpeModel{
+		vocab:        vocab,
+		merges:       make(map[uint64]bpeMerge, len(merges)),
+		unk:          -1,
+		fuseUnk:      fuseUnk,
+		byteFallback: byteFallback,
+		ignoreMerges: ignoreMerges,
+		prefix:       prefix,
+		suffix:       suffix,
+		cache:        newWordCache(),
+		byteCache:    newWordCache(),
+	}
+	m.tokens = invertVocab(vocab)
+	if unk != "" {
+		id, ok := vocab[unk]
+		if !ok {
+			return nil, atField("unk_token", fmt.Errorf("%q is not in the vocabulary", unk))
+		}
+		m.unk = id
+	}
+	for i, mg := range merges {
+		a, okA := vocab[mg[0]]
+		b, okB := vocab[mg[1]]
+		right := mg[1]
+		if prefix != "" && len(right) >= len(prefix) && right[:len(prefix)] == prefix {
+			right = right[len(prefix):]
+		}
+		c, okC := vocab[mg[0]+right]
+		if !okA || !okB || !okC {
+			return nil, atField(fmt.Sprintf("merges[%d]", i), fmt.Errorf("merge %q + %q uses a token missing from the vocabulary", mg[0], mg[1]))
+		}
+		m.merges[pairKey(a, b)] = bpeMerge{rank: uint32(i), id: c}
+	}
+	for c := range m.asciiID {
+		m.asciiID[c] = lookupOr(vocab, string(rune(c)))
+	}
+	m.allByte = true
+	for b := 0; b < 256; b++ {
+		m.byteID[b] = lookupOr(vocab, byteToStr[b])
+		m.hexID[b] = lookupOr(vocab, fmt.Sprintf("<0x%02X>", b))
+		if m.byteID[b] < 0 {
+			m.allByte = false
+		}
+	}
+	return m, nil
+}
+
+func lookupOr(vocab map[string]int32, s string) int32 {
+	if id, ok := vocab[s]; ok {
+		return id
+	}
+	return -1
+}
+
+// invertVocab returns the id → token table of a vocabulary.
+func invertVocab(vocab map[string]int32) []string {
+	n := 0
+	for _, id := range vocab {
+		if int(id) >= n {
+			n = int(id) + 1
+		}
+	}
+	out := make([]string, n)
+	for tok, id := range vocab {
+		if id >= 0 {
+			out[id] = tok
+		}
+	}
+	return out
+}
+
+func (m *bpeModel) tokenToID(s string) (int32, bool) {
+	id, ok := m.vocab[s]
+	return id, ok
+}
+
+func (m *bpeModel) idToToken(id int32) (string, bool) {
+	if id < 0 || int(id) >= len(m.tokens) || m.tokens[id] == "" {
+		return "", false
+	}
+	return m.tokens[id], true
+}
+
+func (m *bpeModel) vocabSize() int { return len(m.tokens) }
+
+// tokenize appends the ids of one pre-tokenized piece to dst.
+func (m *bpeModel) tokenize(p piece, dst []int32) []int32 {
+	if p.s == "" {
+		return dst
+	}
+	fast := p.byteLevel && m.allByte && m.prefix == "" && m.suffix == "" && !m.ignoreMerges
+	cache := m.cache
+	if p.byteLevel {
+		if !fast {
+			p = piece{s: p.text()}
+		} else {
+			cache = m.byteCache
+		}
+	}
+	if ids, ok := cache.get(p.s); ok {
+		return append(dst, ids...)
+	}
+	if m.ignoreMerges {
+		if id, ok := m.vocab[p.s]; ok {
+			return append(dst, id)
+		}
+	}
+	w, _ := m.scratch.Get().(*bpeWork)
+	if w == nil {
+		w = &bpeWork{}
+	}
+	syms := w.syms[:0]
+	if fast {
+		for i := 0; i < len(p.s); i++ {
+			syms = append(syms, bpeSym{id: m.byteID[p.s[i]]})
+		}
+	} else {
+		syms = m.initialSymbols(p.s, syms)
+	}
+	syms, w.heap = m.mergeAll(syms, w.heap[:0])
+	start := len(dst)
+	for i := 0; i < len(syms); i = int(syms[i].next) {
+		dst = append(dst, syms[i].id)
+		if syms[i].next < 0 {
+			break
+		}
+	}
+	if len(syms) > 0 {
+		cache.put(p.s, append([]int32(nil), dst[start:]...))
+	}
+	w.syms = syms
+	m.scratch.Put(w)
+	return dst
+}
+
+// initialSymbols splits a word into its starting symbols.
+func (m *bpeModel) initialSymbols(word string, syms []bpeSym) []bpeSym {
+	unkPending := false
+	var unkID int32 = -1
+	flushUnk := func() {
+		if unkPending {
+			syms = append(syms, bpeSym{id: unkID})
+			unkPending = false
+		}
+	}
+	for i := 0; i < len(word); {
+		_, n := utf8.DecodeRuneInString(word[i:])
+		ch := word[i : i+n]
+		first, last := i == 0, i+n == len(word)
+		i += n
+		id := int32(-1)
+		if m.prefix == "" && m.suffix == "" && n == 1 && ch[0] < utf8.RuneSelf {
+			id = m.asciiID[ch[0]]
+		} else {
+			s := ch
+			if !first && m.prefix != "" {
+				s = m.prefix + s
+			}
+			if last && m.suffix != "" {
+				s += m.suffix
+			}
+			ch = s
+			if v, ok := m.vocab[s]; ok {
+				id = v
+			}
+		}
+		if id >= 0 {
+			flushUnk()
+			syms = append(syms, bpeSym{id: id})
+			continue
+		}
+		if m.byteFallback && m.hexAll(ch) {
+			for k := 0; k < len(ch); k++ {
+				syms = append(syms, bpeSym{id: m.hexID[ch[k]]})
+			}
+			continue
+		}
+		if m.unk >= 0 {
+			if unkPending && !m.fuseUnk {
+				flushUnk()
+			}
+			unkPending, unkID = true, m.unk
+		}
+	}
+	flushUnk()
+	return syms
+}
+
+func (m *bpeModel) hexAll(s string) bool {
+	for k := 0; k < len(s); k++ {
+		if m.hexID[s[k]] < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// mergeAll links the symbols and applies merges in HF's order: the lowest
+// (rank, position) candidate first; stale candidates are skipped when their
+// pair no longer yields the same token.
+func (m *bpeModel) mergeAll(syms []bpeSym, h []bpeCand) ([]bpeSym, []bpeCand) {
+	n := len(syms)
+	for i := range syms {
+		syms[i].prev = int32(i - 1)
+		syms[i].next = int32(i + 1)
+		syms[i].dead = false
+	}
+	if n == 0 {
+		return syms, h
+	}
+	syms[n-1].next = -1
+	for i := 0; i+1 < n; i++ {
+		if mg, ok := m.merges[pairKey(syms[i].id, syms[i+1].id)]; ok {
+			h = heapPush(h, bpeCand{key: uint64(mg.rank)<<32 | uint64(i), id: mg.id})
+		}
+	}
+	for len(h) > 0 {
+		var top bpeCand
+		top, h = heapPop(h)
+		pos := int32(uint32(top.key))
+		cur := &syms[pos]
+		if cur.dead || cur.next < 0 {
+			continue
+		}
+		nx := cur.next
+		right := syms[nx]
+		mg, ok := m.merges[pairKey(cur.id, right.id)]
+		if !ok || mg.id != top.id {
+			continue
+		}
+		cur.id = top.id
+		cur.next = right.next
+		syms[nx].dead = true
+		if right.next >= 0 {
+			syms[right.next].prev = pos
+		}
+		if cur.prev >= 0 {
+			if mg, ok := m.merges[pairKey(syms[cur.prev].id, cur.id)]; ok {
+				h = heapPush(h, bpeCand{key: uint64(mg.rank)<<32 | uint64(uint32(cur.prev)), id: mg.id})
+			}
+		}
+		if cur.next >= 0 {
+			if mg, ok := m.merges[pairKey(cur.id, syms[cur.next].id)]; ok {
+				h = heapPush(h, bpeCand{key: uint64(mg.rank)<<32 | uint64(uint32(pos)), id: mg.id})
+			}
+		}
+	}
+	return syms, h
+}
+
+// heapPush and heapPop keep h a binary min-heap on key.
+func heapPush(h []bpeCand, c bpeCand) []bpeCand {
+	h = append(h, c)
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p].key <= h[i].key {
+			break
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+	return h
+}
+
+func heapPop(h []bpeCand) (bpeCand, []bpeCand) {
+	top := h[0]
+	last := len(h) - 1
+	h[0] = h[last]
+	h = h[:last]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			break
+		}
+		s := l
+		if r := l + 1; r < len(h) && h[r].key < h[l].key {
+			s = r
+		}
+		if h[i].key <= h[s].key {
+			break
+		}
+		h[i], h[s] = h[s], h[i]
+		i = s
+	}
+	return top, h
+}

@@ -1,0 +1,152 @@
+package tokenizer
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// model turns one pre-tokenized piece into ids.
+type model interface {
+	tokenize(p piece, dst []int32) []int32
+	tokenToID(s string) (int32, bool)
+	idToToken(id int32) (string, bool)
+	vocabSize() int
+}
+
+// modelJSON holds the fields of every model type.
+type modelJSON struct {
+	Type                    string          `json:"type"`
+	Vocab                   json.RawMessage `json:"vocab"`
+	Merges                  json.RawMessage `json:"merges"`
+	UnkToken                *string         `json:"unk_token"`
+	UnkID                   *int            `json:"unk_id"`
+	ContinuingSubwordPrefix *string         `json:"continuing_subword_prefix"`
+	EndOfWordSuffix         *string         `json:"end_of_word_suffix"`
+	FuseUnk                 bool            `json:"fuse_unk"`
+	ByteFallback            bool            `json:"byte_fallback"`
+	IgnoreMerges            bool            `json:"ignore_merges"`
+	MaxInputCharsPerWord    *int            `json:"max_input_chars_per_word"`
+}
+
+func strOr(p *string, def string) string {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func parseModel(raw json.RawMessage) (model, error) {
+	if isNull(raw) {
+		return nil, fmt.Errorf("missing")
+	}
+	var j modelJSON
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return nil, err
+	}
+	typ := j.Type
+	if typ == "" {
+		switch {
+		case len(j.Merges) > 0:
+			typ = "BPE"
+		case bytes.HasPrefix(bytes.TrimSpace(j.Vocab), []byte("[")):
+			typ = "Unigram"
+		case j.MaxInputCharsPerWord != nil:
+			typ = "WordPiece"
+		default:
+			typ = "WordLevel"
+		}
+	}
+	switch typ {
+	case "BPE":
+		vocab, err := parseVocabMap(j.Vocab)
+		if err != nil {
+			return nil, atField("vocab", err)
+		}
+		merges, err := parseMerges(j.Merges)
+		if err != nil {
+			return nil, atField("merges", err)
+		}
+		return newBPE(vocab, merges, strOr(j.UnkToken, ""), j.FuseUnk, j.ByteFallback, j.IgnoreMerges,
+			strOr(j.ContinuingSubwordPrefix, ""), strOr(j.EndOfWordSuffix, ""))
+	case "Unigram":
+		var entries [][2]json.RawMessage
+		if err := json.Unmarshal(j.Vocab, &entries); err != nil {
+			return nil, atField("vocab", err)
+		}
+		pieces := make([]string, len(entries))
+		scores := make([]float64, len(entries))
+		for i, e := range entries {
+			if err := json.Unmarshal(e[0], &pieces[i]); err != nil {
+				return nil, atField(fmt.Sprintf("vocab[%d]", i), err)
+			}
+			if err := json.Unmarshal(e[1], &scores[i]); err != nil {
+				return nil, atField(fmt.Sprintf("vocab[%d]", i), err)
+			}
+		}
+		return newUnigram(pieces, scores, j.UnkID, j.ByteFallback)
+	case "WordPiece":
+		vocab, err := parseVocabMap(j.Vocab)
+		if err != nil {
+			return nil, atField("vocab", err)
+		}
+		maxChars := 100
+		if j.MaxInputCharsPerWord != nil {
+			maxChars = *j.MaxInputCharsPerWord
+		}
+		return newWordPiece(vocab, strOr(j.UnkToken, "[UNK]"), strOr(j.ContinuingSubwordPrefix, "##"), maxChars)
+	case "WordLevel":
+		vocab, err := parseVocabMap(j.Vocab)
+		if err != nil {
+			return nil, atField("vocab", err)
+		}
+		m := &wordLevelModel{vocab: vocab, tokens: invertVocab(vocab), unk: -1}
+		if j.UnkToken != nil {
+			id, ok := vocab[*j.UnkToken]
+			if !ok {
+				return nil, atField("unk_token", fmt.Errorf("%q is not in the vocabulary", *j.UnkToken))
+			}
+			m.unk = id
+		}
+		return m, nil
+	}
+	return nil, &UnsupportedError{Kind: "model", Type: typ}
+}
+
+func parseVocabMap(raw json.RawMessage) (map[string]int32, error) {
+	var v map[string]int32
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, err
+	}
+	for tok, id := range v {
+		if id < 0 {
+			return nil, fmt.Errorf("token %q has negative id %d", tok, id)
+		}
+	}
+	return v, nil
+}
+
+// parseMerges reads merges written as "a b" strings or as ["a", "b"] pairs.
+func parseMerges(raw json.RawMessage) ([][2]string, error) {
+	if isNull(raw) {
+		return nil, nil
+	}
+	var pairs [][2]string
+	if err := json.Unmarshal(raw, &pairs); err == nil {
+		return pairs, nil
+	}
+	var lines []string
+	if err := json.Unmarshal(raw, &lines); err != nil {
+		return nil, fmt.Errorf("want a list of \"a b\" strings or [a, b] pairs: %w", err)
+	}
+	pairs = make([][2]string, len(lines))
+	for i, l := range lines {
+		a, b, ok := strings.Cut(l, " ")
+		if !ok || strings.Contains(b, " ") {
+			return nil, fmt.Errorf("[%d]: %q is not two tokens separated by one space", i, l)
+		}
+		pairs[i] = [2]string{a, b}
+	}
+	return pairs, nil
+}
