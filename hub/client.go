@@ -1,0 +1,201 @@
+package hub
+
+import (
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// DefaultEndpoint is the hub used when HF_ENDPOINT is unset.
+const DefaultEndpoint = "https://huggingface.co"
+
+// Client downloads repositories from a Hugging Face hub into the cache. The
+// zero value is usable: empty fields fall back to the defaults NewClient
+// reads from the environment, except Token and Offline, which stay as set.
+// A Client is safe for concurrent use once its fields are no longer changed.
+type Client struct {
+	// Endpoint is the hub's base URL, e.g. "https://huggingface.co".
+	Endpoint string
+	// Token is sent as "Authorization: Bearer <Token>" to the endpoint's
+	// host, never to another host (the CDN a download redirects to).
+	Token string
+	// CacheDir is the hub cache root (the folder holding models--org--name).
+	CacheDir string
+	// HTTPClient makes the requests; nil means a client with sane timeouts.
+	// Its redirect policy is bypassed: the Client follows redirects itself.
+	HTTPClient *http.Client
+	// Offline answers from the cache only, never touching the network.
+	Offline bool
+	// Refresh re-resolves branch and tag names against the hub even when the
+	// cache holds a complete snapshot for them. Without it, a revision whose
+	// snapshot is complete in the cache is served with no network access;
+	// commit hashes never need refreshing.
+	Refresh bool
+	// Concurrency is how many files download in parallel; 0 means 4.
+	Concurrency int
+	// MaxRetries is how many times a failed request is retried after
+	// connection errors and 5xx/429 answers; 0 means 5, negative means none.
+	MaxRetries int
+	// RetryBackoff is the first wait between retries, doubled each time up
+	// to 30 times its value; 0 means 500ms.
+	RetryBackoff time.Duration
+	// UserAgent is sent with every request; empty means "govlm-hub/1".
+	UserAgent string
+
+	// linkMode forces a fallback of linkBlob in tests; 0 tries symlinks.
+	linkMode linkMode
+}
+
+// NewClient returns a Client configured from the environment, as
+// huggingface_hub reads it: HF_ENDPOINT, HF_TOKEN (else HUGGING_FACE_HUB_TOKEN,
+// else the token file at $HF_TOKEN_PATH or $HF_HOME/token), HF_HUB_CACHE (else
+// HUGGINGFACE_HUB_CACHE, else $HF_HOME/hub) and HF_HUB_OFFLINE ("1", "ON",
+// "YES" or "TRUE", any case).
+func NewClient() *Client {
+	return &Client{
+		Endpoint: envEndpoint(),
+		Token:    envToken(),
+		CacheDir: envCacheDir(),
+		Offline:  envTrue("HF_HUB_OFFLINE"),
+	}
+}
+
+func envEndpoint() string {
+	if e := strings.TrimSpace(os.Getenv("HF_ENDPOINT")); e != "" {
+		return strings.TrimRight(e, "/")
+	}
+	return DefaultEndpoint
+}
+
+// hfHome is $HF_HOME, else $XDG_CACHE_HOME/huggingface, else
+// ~/.cache/huggingface.
+func hfHome() string {
+	if h := os.Getenv("HF_HOME"); h != "" {
+		return expandHome(h)
+	}
+	if x := os.Getenv("XDG_CACHE_HOME"); x != "" {
+		return filepath.Join(expandHome(x), "huggingface")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = "."
+	}
+	return filepath.Join(home, ".cache", "huggingface")
+}
+
+func envCacheDir() string {
+	for _, k := range []string{"HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"} {
+		if d := os.Getenv(k); d != "" {
+			return expandHome(d)
+		}
+	}
+	return filepath.Join(hfHome(), "hub")
+}
+
+func envToken() string {
+	for _, k := range []string{"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"} {
+		if t := strings.TrimSpace(os.Getenv(k)); t != "" {
+			return t
+		}
+	}
+	path := os.Getenv("HF_TOKEN_PATH")
+	if path == "" {
+		path = filepath.Join(hfHome(), "token")
+	}
+	b, err := os.ReadFile(expandHome(path))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func envTrue(key string) bool {
+	switch strings.ToUpper(strings.TrimSpace(os.Getenv(key))) {
+	case "1", "ON", "YES", "TRUE":
+		return true
+	}
+	return false
+}
+
+// expandHome replaces a leading "~" with the user's home folder.
+func expandHome(p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, `~\`) {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, p[1:])
+		}
+	}
+	return p
+}
+
+// settings returns the effective configuration, defaults filled in.
+func (c *Client) settings() settings {
+	s := settings{
+		endpoint:    strings.TrimRight(c.Endpoint, "/"),
+		token:       c.Token,
+		cacheDir:    c.CacheDir,
+		offline:     c.Offline,
+		refresh:     c.Refresh,
+		concurrency: c.Concurrency,
+		maxRetries:  c.MaxRetries,
+		backoff:     c.RetryBackoff,
+		userAgent:   c.UserAgent,
+		httpClient:  c.HTTPClient,
+		linkMode:    c.linkMode,
+	}
+	if s.endpoint == "" {
+		s.endpoint = envEndpoint()
+	}
+	if s.cacheDir == "" {
+		s.cacheDir = envCacheDir()
+	}
+	if s.concurrency <= 0 {
+		s.concurrency = 4
+	}
+	switch {
+	case s.maxRetries == 0:
+		s.maxRetries = 5
+	case s.maxRetries < 0:
+		s.maxRetries = 0
+	}
+	if s.backoff <= 0 {
+		s.backoff = 500 * time.Millisecond
+	}
+	if s.userAgent == "" {
+		s.userAgent = "govlm-hub/1"
+	}
+	if s.httpClient == nil {
+		s.httpClient = defaultHTTPClient
+	}
+	// Follow redirects by hand, so that credentials never leave the hub.
+	hc := *s.httpClient
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	s.httpClient = &hc
+	return s
+}
+
+type settings struct {
+	endpoint, token, cacheDir string
+	offline, refresh          bool
+	concurrency, maxRetries   int
+	backoff                   time.Duration
+	userAgent                 string
+	httpClient                *http.Client
+	linkMode                  linkMode
+}
+
+// defaultHTTPClient has connection and header timeouts but no overall one: a
+// large file may take hours, and contexts cancel it.
+var defaultHTTPClient = &http.Client{
+	Transport: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   15 * time.Second,
+		ResponseHeaderTimeout: 60 * time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConnsPerHost:   8,
+		ForceAttemptHTTP2:     true,
+	},
+}
