@@ -1,0 +1,543 @@
+package jinja
+
+import (
+	"strings"
+	"unicode"
+)
+
+func isDictMethod(name string) bool {
+	switch name {
+	case "items", "keys", "values", "get":
+		return true
+	}
+	return false
+}
+
+func isStringMethod(name string) bool {
+	switch name {
+	case "strip", "lstrip", "rstrip", "split", "rsplit", "splitlines", "startswith", "endswith",
+		"upper", "lower", "title", "capitalize", "swapcase", "replace", "format", "join", "find", "rfind",
+		"count", "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper",
+		"removeprefix", "removesuffix":
+		return true
+	}
+	return false
+}
+
+// callMethod runs a method bound by getAttr.
+func (r *renderer) callMethod(m *boundMethod, a callArgs) (any, error) {
+	switch x := m.recv.(type) {
+	case string:
+		return r.stringMethod(x, m.name, a)
+	case *OrderedMap:
+		return dictMethod(x, m.name, a)
+	case []any, Tuple:
+		items, _ := asSeq(x)
+		args, err := bindArgs(m.name, a, []string{"value"}, required)
+		if err != nil {
+			return nil, err
+		}
+		n := int64(0)
+		for i, it := range items {
+			if equal(it, args[0]) {
+				if m.name == "index" {
+					return int64(i), nil
+				}
+				n++
+			}
+		}
+		if m.name == "index" {
+			return nil, errorf("%s is not in list", pyRepr(args[0]))
+		}
+		return n, nil
+	case *loopState:
+		return loopMethod(x, m.name, a)
+	}
+	return nil, errorf("'%s' object has no method '%s'", typeName(m.recv), m.name)
+}
+
+func dictMethod(d *OrderedMap, name string, a callArgs) (any, error) {
+	switch name {
+	case "items", "keys", "values":
+		if len(a.pos)+len(a.kwNames) > 0 {
+			return nil, errorf("%s() takes no arguments", name)
+		}
+		out := make([]any, len(d.keys))
+		for i, k := range d.keys {
+			switch name {
+			case "items":
+				out[i] = Tuple{k, d.vals[k]}
+			case "keys":
+				out[i] = k
+			default:
+				out[i] = d.vals[k]
+			}
+		}
+		return out, nil
+	case "get":
+		args, err := bindArgs("get", a, []string{"key", "default"}, required, nil)
+		if err != nil {
+			return nil, err
+		}
+		if k, ok := args[0].(string); ok {
+			if v, ok := d.vals[k]; ok {
+				return v, nil
+			}
+		}
+		return args[1], nil
+	}
+	return nil, errorf("'dict' object has no method '%s'", name)
+}
+
+func loopMethod(l *loopState, name string, a callArgs) (any, error) {
+	switch name {
+	case "cycle":
+		if len(a.pos) == 0 {
+			return nil, errorf("no items for cycling given")
+		}
+		return a.pos[l.index0%len(a.pos)], nil
+	case "changed":
+		if l.hasLast && equalSeq(l.changed, a.pos) {
+			return false, nil
+		}
+		l.changed, l.hasLast = append([]any(nil), a.pos...), true
+		return true, nil
+	}
+	return nil, errorf("loop has no method '%s'", name)
+}
+
+// optChars reads the optional "chars" argument of strip and friends.
+func optChars(name string, a callArgs) (string, bool, error) {
+	args, err := bindArgs(name, a, []string{"chars"}, nil)
+	if err != nil {
+		return "", false, err
+	}
+	if args[0] == nil {
+		return "", false, nil
+	}
+	s, ok := args[0].(string)
+	if !ok {
+		return "", false, errorf("%s arg must be None or str", name)
+	}
+	return s, true, nil
+}
+
+func (r *renderer) stringMethod(s, name string, a callArgs) (any, error) {
+	switch name {
+	case "strip", "lstrip", "rstrip":
+		chars, has, err := optChars(name, a)
+		if err != nil {
+			return nil, err
+		}
+		return pyStrip(s, name, chars, has), nil
+	case "split", "rsplit":
+		args, err := bindArgs(name, a, []string{"sep", "maxsplit"}, nil, int64(-1))
+		if err != nil {
+			return nil, err
+		}
+		maxsplit, ok := args[1].(int64)
+		if !ok {
+			return nil, errorf("%s: maxsplit must be an integer", name)
+		}
+		var parts []string
+		if args[0] == nil {
+			parts = splitWhitespace(s, int(maxsplit), name == "rsplit")
+		} else {
+			sep, ok := args[0].(string)
+			if !ok || sep == "" {
+				return nil, errorf("%s: separator must be a non-empty string", name)
+			}
+			switch {
+			case maxsplit < 0:
+				parts = strings.Split(s, sep)
+			case name == "split":
+				parts = strings.SplitN(s, sep, int(maxsplit)+1)
+			default:
+				parts = rsplitN(s, sep, int(maxsplit))
+			}
+		}
+		return stringsToList(parts), nil
+	case "splitlines":
+		args, err := bindArgs(name, a, []string{"keepends"}, false)
+		if err != nil {
+			return nil, err
+		}
+		return stringsToList(splitLines(s, truthy(args[0]))), nil
+	case "startswith", "endswith":
+		args, err := bindArgs(name, a, []string{"prefix", "start", "end"}, required, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		sub, err := slice(s, args[1], args[2], nil)
+		if err != nil {
+			return nil, err
+		}
+		target := sub.(string)
+		var options []any
+		switch p := args[0].(type) {
+		case string:
+			options = []any{p}
+		case Tuple:
+			options = p
+		default:
+			return nil, errorf("%s first arg must be str or a tuple of str, not %s", name, typeName(args[0]))
+		}
+		for _, o := range options {
+			p, ok := o.(string)
+			if !ok {
+				return nil, errorf("%s: tuple items must be str", name)
+			}
+			if name == "startswith" && strings.HasPrefix(target, p) || name == "endswith" && strings.HasSuffix(target, p) {
+				return true, nil
+			}
+		}
+		return false, nil
+	case "upper", "lower", "title", "capitalize", "swapcase", "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper":
+		if len(a.pos)+len(a.kwNames) > 0 {
+			return nil, errorf("%s() takes no arguments", name)
+		}
+		return stringNoArg(s, name), nil
+	case "replace":
+		args, err := bindArgs(name, a, []string{"old", "new", "count"}, required, required, int64(-1))
+		if err != nil {
+			return nil, err
+		}
+		old, ok1 := args[0].(string)
+		nw, ok2 := args[1].(string)
+		n, ok3 := args[2].(int64)
+		if !ok1 || !ok2 || !ok3 {
+			return nil, errorf("replace() expects (str, str[, int])")
+		}
+		if err := r.checkReplaceSize(s, old, nw); err != nil {
+			return nil, err
+		}
+		return strings.Replace(s, old, nw, int(n)), nil
+	case "removeprefix", "removesuffix":
+		args, err := bindArgs(name, a, []string{"fix"}, required)
+		if err != nil {
+			return nil, err
+		}
+		fix, ok := args[0].(string)
+		if !ok {
+			return nil, errorf("%s() argument must be str", name)
+		}
+		if name == "removeprefix" {
+			return strings.TrimPrefix(s, fix), nil
+		}
+		return strings.TrimSuffix(s, fix), nil
+	case "format":
+		return pyFormat(s, a)
+	case "join":
+		args, err := bindArgs(name, a, []string{"iterable"}, required)
+		if err != nil {
+			return nil, err
+		}
+		items, err := iterate(args[0])
+		if err != nil {
+			return nil, err
+		}
+		parts := make([]string, len(items))
+		for i, it := range items {
+			str, ok := it.(string)
+			if !ok {
+				return nil, errorf("sequence item %d: expected str instance, %s found", i, typeName(it))
+			}
+			parts[i] = str
+		}
+		return strings.Join(parts, s), nil
+	case "find", "rfind", "count":
+		args, err := bindArgs(name, a, []string{"sub", "start", "end"}, required, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		sub, ok := args[0].(string)
+		if !ok {
+			return nil, errorf("%s() argument must be str", name)
+		}
+		window, err := slice(s, args[1], args[2], nil)
+		if err != nil {
+			return nil, err
+		}
+		w := window.(string)
+		offset := 0
+		if args[1] != nil {
+			offset = runeOffset(s, args[1])
+		}
+		switch name {
+		case "count":
+			if sub == "" {
+				return int64(len([]rune(w)) + 1), nil
+			}
+			return int64(strings.Count(w, sub)), nil
+		case "find":
+			i := strings.Index(w, sub)
+			if i < 0 {
+				return int64(-1), nil
+			}
+			return int64(offset + len([]rune(w[:i]))), nil
+		default:
+			i := strings.LastIndex(w, sub)
+			if i < 0 {
+				return int64(-1), nil
+			}
+			return int64(offset + len([]rune(w[:i]))), nil
+		}
+	}
+	return nil, errorf("'str' object has no method '%s'", name)
+}
+
+// runeOffset resolves a Python start index against s, in characters.
+func runeOffset(s string, start any) int {
+	n := len([]rune(s))
+	i, _ := toIndex(start)
+	if i < 0 {
+		i += n
+	}
+	return max(0, min(i, n))
+}
+
+func (r *renderer) checkReplaceSize(s, old, nw string) error {
+	if len(nw) <= len(old) {
+		return nil
+	}
+	count := strings.Count(s, old)
+	if old == "" {
+		count = len([]rune(s)) + 1
+	}
+	return r.checkSize(len(s) + count*(len(nw)-len(old)))
+}
+
+func stringsToList(parts []string) []any {
+	out := make([]any, len(parts))
+	for i, p := range parts {
+		out[i] = p
+	}
+	return out
+}
+
+func pyStrip(s, mode, chars string, has bool) string {
+	cut := pyIsSpace
+	if has {
+		cut = func(r rune) bool { return strings.ContainsRune(chars, r) }
+	}
+	switch mode {
+	case "lstrip":
+		return strings.TrimLeftFunc(s, cut)
+	case "rstrip":
+		return strings.TrimRightFunc(s, cut)
+	}
+	return strings.TrimFunc(s, cut)
+}
+
+// splitWhitespace is str.split() / str.rsplit() without a separator.
+func splitWhitespace(s string, maxsplit int, fromRight bool) []string {
+	if maxsplit < 0 {
+		return strings.FieldsFunc(s, pyIsSpace)
+	}
+	fields := strings.FieldsFunc(s, pyIsSpace)
+	if len(fields) <= maxsplit+1 {
+		return fields
+	}
+	if fromRight {
+		trimmed := strings.TrimRightFunc(s, pyIsSpace)
+		out := make([]string, 0, maxsplit+1)
+		for range maxsplit {
+			i := strings.LastIndexFunc(trimmed, pyIsSpace)
+			out = append([]string{trimmed[i+1:]}, out...)
+			trimmed = strings.TrimRightFunc(trimmed[:i], pyIsSpace)
+		}
+		return append([]string{trimmed}, out...)
+	}
+	rest := strings.TrimLeftFunc(s, pyIsSpace)
+	out := make([]string, 0, maxsplit+1)
+	for range maxsplit {
+		i := strings.IndexFunc(rest, pyIsSpace)
+		out = append(out, rest[:i])
+		rest = strings.TrimLeftFunc(rest[i:], pyIsSpace)
+	}
+	return append(out, rest)
+}
+
+func rsplitN(s, sep string, maxsplit int) []string {
+	var out []string
+	for range maxsplit {
+		i := strings.LastIndex(s, sep)
+		if i < 0 {
+			break
+		}
+		out = append([]string{s[i+len(sep):]}, out...)
+		s = s[:i]
+	}
+	return append([]string{s}, out...)
+}
+
+// splitLines is str.splitlines.
+func splitLines(s string, keepEnds bool) []string {
+	var out []string
+	start := 0
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch r {
+		case '\n', '\r', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
+		default:
+			continue
+		}
+		end := i + 1
+		if r == '\r' && i+1 < len(rs) && rs[i+1] == '\n' {
+			end++
+		}
+		if keepEnds {
+			out = append(out, string(rs[start:end]))
+		} else {
+			out = append(out, string(rs[start:i]))
+		}
+		start = end
+		i = end - 1
+	}
+	if start < len(rs) {
+		out = append(out, string(rs[start:]))
+	}
+	return out
+}
+
+func isCased(r rune) bool { return unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) }
+
+func stringNoArg(s, name string) any {
+	switch name {
+	case "upper":
+		return strings.ToUpper(s)
+	case "lower":
+		return strings.ToLower(s)
+	case "swapcase":
+		return strings.Map(func(r rune) rune {
+			if unicode.IsUpper(r) {
+				return unicode.ToLower(r)
+			}
+			return unicode.ToUpper(r)
+		}, s)
+	case "title":
+		var b strings.Builder
+		prev := false
+		for _, r := range s {
+			if prev {
+				b.WriteRune(unicode.ToLower(r))
+			} else {
+				b.WriteRune(unicode.ToTitle(r))
+			}
+			prev = isCased(r)
+		}
+		return b.String()
+	case "capitalize":
+		return capitalize(s)
+	}
+	// predicates: non-empty and every character matches
+	if s == "" {
+		return false
+	}
+	var pred func(rune) bool
+	switch name {
+	case "isdigit":
+		pred = unicode.IsDigit
+	case "isalpha":
+		pred = unicode.IsLetter
+	case "isalnum":
+		pred = func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r) }
+	case "isspace":
+		pred = pyIsSpace
+	case "islower", "isupper":
+		hasCased := false
+		for _, r := range s {
+			if name == "islower" && (unicode.IsUpper(r) || unicode.IsTitle(r)) || name == "isupper" && (unicode.IsLower(r) || unicode.IsTitle(r)) {
+				return false
+			}
+			hasCased = hasCased || isCased(r)
+		}
+		return hasCased
+	}
+	for _, r := range s {
+		if !pred(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func capitalize(s string) string {
+	for i, r := range s {
+		_ = i
+		return string(unicode.ToTitle(r)) + strings.ToLower(s[len(string(r)):])
+	}
+	return s
+}
+
+// pyFormat is str.format with positional ({} {0}) and keyword ({name})
+// fields; format specs after ':' are not supported beyond being ignored
+// for strings.
+func pyFormat(f string, a callArgs) (any, error) {
+	var b strings.Builder
+	auto := 0
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if c == '}' {
+			if i+1 < len(f) && f[i+1] == '}' {
+				i++
+			}
+			b.WriteByte('}')
+			continue
+		}
+		if c != '{' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 < len(f) && f[i+1] == '{' {
+			b.WriteByte('{')
+			i++
+			continue
+		}
+		end := strings.IndexByte(f[i:], '}')
+		if end < 0 {
+			return nil, errorf("format: single '{' encountered in format string")
+		}
+		field := f[i+1 : i+end]
+		i += end
+		field, _, _ = strings.Cut(field, ":")
+		field, _, _ = strings.Cut(field, "!")
+		var v any
+		switch {
+		case field == "":
+			if auto >= len(a.pos) {
+				return nil, errorf("format: replacement index %d out of range", auto)
+			}
+			v = a.pos[auto]
+			auto++
+		case field[0] >= '0' && field[0] <= '9':
+			idx := 0
+			for _, d := range field {
+				if d < '0' || d > '9' {
+					return nil, errorf("format: bad field %q", field)
+				}
+				idx = idx*10 + int(d-'0')
+				if idx > len(a.pos) {
+					break
+				}
+			}
+			if idx >= len(a.pos) {
+				return nil, errorf("format: replacement index %d out of range", idx)
+			}
+			v = a.pos[idx]
+		default:
+			found := false
+			for k, name := range a.kwNames {
+				if name == field {
+					v, found = a.kwVals[k], true
+				}
+			}
+			if !found {
+				return nil, errorf("format: missing keyword argument '%s'", field)
+			}
+		}
+		b.WriteString(pyStr(v))
+	}
+	return b.String(), nil
+}
