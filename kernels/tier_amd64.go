@@ -26,11 +26,26 @@ func detectTiers() []Tier {
 
 // installArch points the dispatch variables at tier t's assembly.
 func installArch(t Tier) {
+	if t == TierGeneric {
+		return
+	}
 	transpose8 = transpose8AVX
+	F16ToF32 = widenWith(f16ToF32AVX2)
+	BF16ToF32 = widenWith(bf16ToF32AVX2)
+	F32ToF16 = narrowWith(f32ToF16AVX2)
+	F32ToBF16 = narrowWith(f32ToBF16AVX2)
 	switch t {
 	case TierAVX2:
 		gemmArch = gemmArchAVX2
+		DotF32 = dotF32With(dotAVX2)
+		AxpyF32 = axpyF32With(axpyAVX2)
+		dots.f16 = dotHalfWith(dotF16AVX2)
+		dots.bf16 = dotHalfWith(dotBF16AVX2)
 	case TierAVX512:
 		gemmArch = gemmArchAVX512
+		DotF32 = dotF32With(dotAVX512)
+		AxpyF32 = axpyF32With(axpyAVX512)
+		dots.f16 = dotHalfWith(dotF16AVX512)
+		dots.bf16 = dotHalfWith(dotBF16AVX512)
 	}
 }
