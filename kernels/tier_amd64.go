@@ -41,11 +41,16 @@ func installArch(t Tier) {
 		AxpyF32 = axpyF32With(axpyAVX2)
 		dots.f16 = dotHalfWith(dotF16AVX2)
 		dots.bf16 = dotHalfWith(dotBF16AVX2)
+		qAct = qActWith(qdotQ4AVX2, qdotQ8AVX2)
 	case TierAVX512:
 		gemmArch = gemmArchAVX512
 		DotF32 = dotF32With(dotAVX512)
 		AxpyF32 = axpyF32With(axpyAVX512)
 		dots.f16 = dotHalfWith(dotF16AVX512)
 		dots.bf16 = dotHalfWith(dotBF16AVX512)
+		qAct = qActWith(qdotQ4AVX2, qdotQ8AVX2)
+		if hasVNNI {
+			qAct = qActWith(qdotQ4VNNI, qdotQ8VNNI)
+		}
 	}
 }

@@ -1,0 +1,52 @@
+//go:build amd64 && !purego && gc
+
+package kernels
+
+// qdotQ4AVX2, qdotQ8AVX2 (VPMADDUBSW / VPMADDWD) and qdotQ4VNNI,
+// qdotQ8VNNI (AVX-512 VNNI VPDPBUSD) reduce one quantized row against a
+// quantized activation, as dotQActRef does:
+//
+//	for g := 0; g < ngroups; g++ {
+//		var qx, sx float32
+//		for b := g*bpg; b < (g+1)*bpg; b++ {
+//			qx += xs[b] * float32(Σ_{i in block b} q[i]*xq[i])
+//			sx += xsum[b]
+//		}
+//		s += scales[g]*qx + biases[g]*sx
+//	}
+//
+//go:noescape
+func qdotQ4AVX2(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32) float32
+
+//go:noescape
+func qdotQ8AVX2(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32) float32
+
+//go:noescape
+func qdotQ4VNNI(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32) float32
+
+//go:noescape
+func qdotQ8VNNI(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32) float32
+
+type qdotFunc func(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32) float32
+
+// qActWith adapts a pair of assembly row reductions to qActKernel.
+func qActWith(q4, q8 qdotFunc) qActKernel {
+	return func(q []uint32, scales, biases []float32, bits, groupSize int, act *ActQ8) float32 {
+		ng := len(scales)
+		if ng == 0 {
+			return 0
+		}
+		bpg := groupSize / ActBlock
+		nb := ng * bpg
+		_ = biases[ng-1]
+		_ = act.Q[nb*ActBlock-1]
+		_ = act.Scale[nb-1]
+		_ = act.Sum[nb-1]
+		_ = q[nb*ActBlock*bits/32-1]
+		f := q8
+		if bits == 4 {
+			f = q4
+		}
+		return f(&q[0], &scales[0], &biases[0], ng, bpg, &act.Q[0], &act.Scale[0], &act.Sum[0])
+	}
+}

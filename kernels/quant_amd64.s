@@ -1,0 +1,151 @@
+//go:build amd64 && !purego && gc
+
+#include "textflag.h"
+
+// Integer row reductions of MatVecQ (see quant.go). One 32-value block at a
+// time: the block's integer dot product Σ q·Q lands in Y5 as eight int32
+// partial sums, is scaled by the activation block's step and summed per
+// weight group; each group then adds scale·Σ + bias·Σx.
+//
+// Registers: SI weights, R10 activation values, R11 activation steps,
+// R12 activation block sums, R8 scales, R9 biases, CX groups left,
+// DX blocks per group, Y8 vector total, X9 bias total, Y7 group sum,
+// X10 group Σx, Y14 int16 ones, Y15 0x0f bytes.
+
+DATA qConsts<>+0(SB)/4, $0x00010001
+DATA qConsts<>+4(SB)/4, $0x0f0f0f0f
+GLOBL qConsts<>(SB), RODATA|NOPTR, $8
+
+// Q4_UNPACK widens the 16 bytes at SI into 32 values 0..15 in element order
+// in Y3 (low nibble first).
+#define Q4_UNPACK \
+	VMOVDQU     (SI), X1      \
+	VPSRLW      $4, X1, X2    \
+	VPAND       X15, X1, X1   \
+	VPAND       X15, X2, X2   \
+	VPUNPCKLBW  X2, X1, X3    \
+	VPUNPCKHBW  X2, X1, X4    \
+	VINSERTI128 $1, X4, Y3, Y3
+
+#define Q4_AVX2 \
+	Q4_UNPACK                 \
+	VPMADDUBSW (R10), Y3, Y5  \
+	VPMADDWD   Y14, Y5, Y5
+
+#define Q4_VNNI \
+	Q4_UNPACK                 \
+	VPXORD   Y5, Y5, Y5       \
+	VPDPBUSD (R10), Y3, Y5
+
+#define Q8_AVX2 \
+	VPMOVZXBW (SI), Y3         \
+	VPMOVZXBW 16(SI), Y4       \
+	VPMOVSXBW (R10), Y1        \
+	VPMOVSXBW 16(R10), Y2      \
+	VPMADDWD  Y1, Y3, Y5       \
+	VPMADDWD  Y2, Y4, Y4       \
+	VPADDD    Y4, Y5, Y5
+
+#define Q8_VNNI \
+	VMOVDQU  (SI), Y3         \
+	VPXORD   Y5, Y5, Y5       \
+	VPDPBUSD (R10), Y3, Y5
+
+// QROW is the group/block loop around BLOCK; qbytes is the weight bytes per
+// block (16 for Q4, 32 for Q8). The result is left in X0.
+#define QROW(BLOCK, qbytes, LG, LB) \
+	VPBROADCASTD qConsts<>+0(SB), Y14 \
+	VPBROADCASTD qConsts<>+4(SB), Y15 \
+	VXORPS Y8, Y8, Y8           \
+	VXORPS X9, X9, X9           \
+LG:                             \
+	VXORPS Y7, Y7, Y7           \
+	VXORPS X10, X10, X10        \
+	MOVQ   DX, BX               \
+LB:                             \
+	BLOCK                       \
+	VCVTDQ2PS    Y5, Y5         \
+	VBROADCASTSS (R11), Y6      \
+	VFMADD231PS  Y6, Y5, Y7     \
+	VADDSS       (R12), X10, X10 \
+	ADDQ   $qbytes, SI          \
+	ADDQ   $32, R10             \
+	ADDQ   $4, R11              \
+	ADDQ   $4, R12              \
+	DECQ   BX                   \
+	JNZ    LB                   \
+	VBROADCASTSS (R8), Y6       \
+	VFMADD231PS  Y6, Y7, Y8     \
+	VMOVSS       (R9), X6       \
+	VFMADD231SS  X6, X10, X9    \
+	ADDQ   $4, R8               \
+	ADDQ   $4, R9               \
+	DECQ   CX                   \
+	JNZ    LG                   \
+	VEXTRACTF128 $1, Y8, X1     \
+	VADDPS       X1, X8, X0     \
+	VSHUFPS      $0x4E, X0, X0, X1 \
+	VADDPS       X1, X0, X0     \
+	VSHUFPS      $0xB1, X0, X0, X1 \
+	VADDPS       X1, X0, X0     \
+	VADDSS       X9, X0, X0
+
+// func qdotQ4AVX2(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32) float32
+TEXT ·qdotQ4AVX2(SB), NOSPLIT, $0-68
+	MOVQ q+0(FP), SI
+	MOVQ scales+8(FP), R8
+	MOVQ biases+16(FP), R9
+	MOVQ ngroups+24(FP), CX
+	MOVQ bpg+32(FP), DX
+	MOVQ xq+40(FP), R10
+	MOVQ xs+48(FP), R11
+	MOVQ xsum+56(FP), R12
+	QROW(Q4_AVX2, 16, q4a_g, q4a_b)
+	VMOVSS X0, ret+64(FP)
+	VZEROUPPER
+	RET
+
+// func qdotQ8AVX2(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32) float32
+TEXT ·qdotQ8AVX2(SB), NOSPLIT, $0-68
+	MOVQ q+0(FP), SI
+	MOVQ scales+8(FP), R8
+	MOVQ biases+16(FP), R9
+	MOVQ ngroups+24(FP), CX
+	MOVQ bpg+32(FP), DX
+	MOVQ xq+40(FP), R10
+	MOVQ xs+48(FP), R11
+	MOVQ xsum+56(FP), R12
+	QROW(Q8_AVX2, 32, q8a_g, q8a_b)
+	VMOVSS X0, ret+64(FP)
+	VZEROUPPER
+	RET
+
+// func qdotQ4VNNI(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32) float32
+TEXT ·qdotQ4VNNI(SB), NOSPLIT, $0-68
+	MOVQ q+0(FP), SI
+	MOVQ scales+8(FP), R8
+	MOVQ biases+16(FP), R9
+	MOVQ ngroups+24(FP), CX
+	MOVQ bpg+32(FP), DX
+	MOVQ xq+40(FP), R10
+	MOVQ xs+48(FP), R11
+	MOVQ xsum+56(FP), R12
+	QROW(Q4_VNNI, 16, q4v_g, q4v_b)
+	VMOVSS X0, ret+64(FP)
+	VZEROUPPER
+	RET
+
+// func qdotQ8VNNI(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32) float32
+TEXT ·qdotQ8VNNI(SB), NOSPLIT, $0-68
+	MOVQ q+0(FP), SI
+	MOVQ scales+8(FP), R8
+	MOVQ biases+16(FP), R9
+	MOVQ ngroups+24(FP), CX
+	MOVQ bpg+32(FP), DX
+	MOVQ xq+40(FP), R10
+	MOVQ xs+48(FP), R11
+	MOVQ xsum+56(FP), R12
+	QROW(Q8_VNNI, 32, q8v_g, q8v_b)
+	VMOVSS X0, ret+64(FP)
+	VZEROUPPER
+	RET
