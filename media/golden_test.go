@@ -145,3 +145,5 @@ func abs(v int) int {
 	}
 	return v
 }
+
+func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

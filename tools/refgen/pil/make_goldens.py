@@ -104,6 +104,21 @@ def main():
             out["decode"].append(rec)
             if args.full:
                 a.tofile(os.path.join(args.full, f"decode_{name}_{mode}_{w}x{h}.rgb"))
+    # EXIF orientation: tiny_17x3 saved as PNG (eXIf chunk) and lossless WebP (EXIF chunk) with each orientation,
+    # kept in media/testdata, and PIL's exif_transpose of each.
+    out["orient"] = []
+    base = load("tiny_17x3.png", "drop")
+    for o in range(1, 9):
+        exif = Image.Exif()
+        exif[0x0112] = o
+        for ext, kw in (("png", {}), ("webp", {"lossless": True})):
+            name = f"orient_{o}.{ext}"
+            path = os.path.join(ROOT, "media", "testdata", name)
+            base.save(path, exif=exif, **kw)
+            a = np.asarray(ImageOps.exif_transpose(Image.open(path)).convert("RGB"))
+            rec = record(a, [], [])
+            rec.update(file=name, alpha="drop", orientation=o)
+            out["orient"].append(rec)
     for name, sizes in RESIZES.items():
         src = load(name, "drop")
         for (w, h) in sizes:
