@@ -4,6 +4,7 @@
 Run with Debian's Python and Pillow (apt-get install python3-pil python3-numpy):
 
     /usr/bin/python3 tools/refgen/pil/make_goldens.py            # writes media/testdata/pil_goldens.json
+                                                                 # (and torch_goldens.json if python3-torch is there)
     /usr/bin/python3 tools/refgen/pil/make_goldens.py --full DIR # also dumps full decodes/resizes as raw RGB
 
 The committed golden file stays small: outputs up to 32x32 are stored whole; larger ones as a SHA-256, per-channel
@@ -85,6 +86,28 @@ def spaced(n, k):
     return sorted(set(i * (n - 1) // (k - 1) for i in range(k))) if n > 1 else [0]
 
 
+def float_goldens():
+    """torch F.interpolate(antialias=True) on float32 CHW inputs (Debian's python3-torch), for media.ResizeCHW."""
+    try:
+        import torch
+        import torch.nn.functional as F
+    except ImportError:
+        print("torch not installed: no float_resize goldens", file=sys.stderr)
+        return []
+    recs = []
+    for name, sizes in (("tiny_17x3.png", [(5, 2), (40, 7), (9, 3)]),
+                        ("transparent_gradient_96x64.png", [(24, 16), (13, 29), (50, 6)])):
+        a = np.asarray(load(name, "drop")).astype(np.float32) / np.float32(255)
+        x = torch.from_numpy(np.ascontiguousarray(a.transpose(2, 0, 1)))[None]
+        for (w, h) in sizes:
+            for mode, code in (("bilinear", 2), ("bicubic", 3), ("nearest", 0)):
+                kw = {} if mode == "nearest" else {"antialias": True, "align_corners": False}
+                y = F.interpolate(x, size=(h, w), mode=mode, **kw)[0].numpy().astype("<f4")
+                recs.append({"file": name, "filter": code, "w": w, "h": h,
+                             "chw": base64.b64encode(y.tobytes()).decode(), "torch_version": torch.__version__})
+    return recs
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--full", help="also dump full raw RGB outputs into this directory")
@@ -129,6 +152,11 @@ def main():
                 out["resize"].append(rec)
                 if args.full:
                     a.tofile(os.path.join(args.full, f"resize_{name}_{code}_{w}x{h}.rgb"))
+    floats = float_goldens()
+    if floats:
+        with open(OUT.replace("pil_goldens", "torch_goldens"), "w") as fh:
+            json.dump({"float_resize": floats}, fh, indent=0, sort_keys=True)
+            fh.write("\n")
     with open(OUT, "w") as fh:
         json.dump(out, fh, indent=0, sort_keys=True)
         fh.write("\n")
