@@ -267,3 +267,29 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+func TestToTensor(t *testing.T) {
+	var buf bytes.Buffer
+	Write(&buf, map[string]Info{
+		"w": {DType: "BF16", Shape: []int{2}, Data: []byte{0x80, 0x3f, 0x00, 0xc0}},
+		"d": {DType: "F64", Shape: []int{1}, Data: make([]byte, 8)},
+	}, nil)
+	f, err := Open(writeTemp(t, buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w, _ := f.Tensor("w")
+	x, err := ToTensor(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := x.ToF32().Data(); got[0] != 1 || got[1] != -2 {
+		t.Fatalf("values %v", got)
+	}
+	d, _ := f.Tensor("d")
+	var ue *UnsupportedDTypeError
+	if _, err := ToTensor(d); !errors.As(err, &ue) || ue.DType != "F64" {
+		t.Fatalf("F64: %v", err)
+	}
+}

@@ -121,3 +121,43 @@ func Dequantize(w *Tensor) *Tensor { return w.ToF32() }
 
 // dequantRow writes row r of a quantized or half-precision weight as float32.
 func dequantRow(dst []float32, m *kernels.Mat, r int) { kernels.RowRef(dst, m, r) }
+
+// QuantizedFromParts assembles an MLX-quantized Linear weight from the
+// three checkpoint tensors mlx-community stores: weight (U32 [rows,
+// cols·bits/32]), scales and biases ([rows, cols/groupSize], any float
+// dtype; they are converted to float32). The logical column count is
+// inferred from the packed width. Mismatched parts give a *ShapeError or
+// *DTypeError.
+func QuantizedFromParts(weight, scales, biases *Tensor, bits, groupSize int) (*Tensor, error) {
+	if weight.dtype != U32 || weight.Rank() != 2 {
+		return nil, &DTypeError{Op: "QuantizedFromParts", DType: weight.dtype, Reason: "weight must be 2-D U32 packed words"}
+	}
+	if bits != 4 && bits != 8 {
+		return nil, &DTypeError{Op: "QuantizedFromParts", DType: weight.dtype, Reason: fmt.Sprintf("%d-bit quantization unsupported (want 4 or 8)", bits)}
+	}
+	for _, p := range []*Tensor{scales, biases} {
+		if !p.dtype.IsFloat() || p.dtype == Q4 || p.dtype == Q8 {
+			return nil, &DTypeError{Op: "QuantizedFromParts", DType: p.dtype, Reason: "scales and biases must be F32, F16 or BF16"}
+		}
+	}
+	rows, cols := weight.shape[0], weight.shape[1]*32/bits
+	if groupSize <= 0 || cols%groupSize != 0 || !sameShape(scales.shape, []int{rows, cols / groupSize}) || !sameShape(biases.shape, scales.shape) {
+		return nil, shapeErr("QuantizedFromParts", fmt.Sprintf("scales and biases must be [%d, %d/%d]", rows, cols, groupSize), weight, scales, biases)
+	}
+	return NewQuantized(bits, groupSize, weight.u32, toF32Slice(scales), toF32Slice(biases), rows, cols)
+}
+
+// toF32Slice returns t's values as a fresh float32 slice (not pooled: the
+// result lives as long as the weight).
+func toF32Slice(t *Tensor) []float32 {
+	out := make([]float32, t.Len())
+	switch t.dtype {
+	case F32:
+		copy(out, t.f32)
+	case F16:
+		kernels.F16ToF32(out, t.u16)
+	case BF16:
+		kernels.BF16ToF32(out, t.u16)
+	}
+	return out
+}

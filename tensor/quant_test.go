@@ -129,3 +129,26 @@ func TestQuantizeErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestQuantizedFromParts(t *testing.T) {
+	w := randT(9, 3, 64)
+	q, _ := Quantize(w, 4, 32)
+	bits, gs, words, scales, biases := q.Quant()
+	wt := &Tensor{shape: []int{3, 8}, dtype: U32, u32: words}
+	st := FromF32(scales, 3, 2)
+	bt := FromF32(biases, 3, 2)
+	r, err := QuantizedFromParts(wt, st, bt, bits, gs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertShape(t, "parts", r, 3, 64)
+	assertClose(t, "parts", r.ToF32().Data(), q.ToF32().Data(), 0, 0)
+	var se *ShapeError
+	if _, err := QuantizedFromParts(wt, st, bt, bits, 64); !errors.As(err, &se) {
+		t.Fatalf("wrong group: %v", err)
+	}
+	var de *DTypeError
+	if _, err := QuantizedFromParts(st, st, bt, bits, gs); !errors.As(err, &de) {
+		t.Fatalf("float words: %v", err)
+	}
+}
