@@ -142,7 +142,16 @@ func filterAttr(_ *renderer, in any, a callArgs) (any, error) {
 	if !ok {
 		return nil, errorf("attr: name must be a string")
 	}
-	return getAttr(in, name), nil
+	return attrOnly(in, name), nil
+}
+
+// attrOnly is Python getattr without the item fallback: methods, namespace
+// attributes and loop fields.
+func attrOnly(obj any, name string) any {
+	if _, isDict := obj.(*OrderedMap); isDict && !isDictMethod(name) {
+		return Undefined{Name: name}
+	}
+	return getAttr(obj, name)
 }
 
 func filterBatch(_ *renderer, in any, a callArgs) (any, error) {
@@ -359,6 +368,7 @@ func filterInt(_ *renderer, in any, a callArgs) (any, error) {
 	case string:
 		base, _ := args[1].(int64)
 		t := strings.ReplaceAll(strings.TrimFunc(x, pyIsSpace), "_", "")
+		t = trimBasePrefix(t, base)
 		if i, err := strconv.ParseInt(t, int(base), 64); err == nil {
 			return i, nil
 		}
@@ -941,4 +951,20 @@ func percentFormat(f string, args any) (any, error) {
 		return nil, errorf("not all arguments converted during string formatting")
 	}
 	return b.String(), nil
+}
+
+// trimBasePrefix drops the 0x/0o/0b prefix Python's int() accepts for the
+// matching base; base 0 is left to strconv, which reads the prefix itself.
+func trimBasePrefix(s string, base int64) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+") {
+		sign, s = s[:1], s[1:]
+	}
+	if len(s) > 2 && s[0] == '0' {
+		p := s[1] | 0x20
+		if base == 16 && p == 'x' || base == 8 && p == 'o' || base == 2 && p == 'b' {
+			s = s[2:]
+		}
+	}
+	return sign + s
 }

@@ -509,6 +509,9 @@ func (p *parser) parseFilter(input expr) (*filterExpr, *evalError) {
 	if err != nil {
 		return nil, err
 	}
+	if _, ok := filters[name.val]; !ok {
+		return nil, p.fail(name, "no filter named '%s'", name.val)
+	}
 	f := &filterExpr{pos: pos{name.line}, name: name.val, input: input}
 	if p.isOp("(") {
 		if f.args, f.kwNames, f.kwValues, err = p.parseArgs(); err != nil {
@@ -527,6 +530,9 @@ func (p *parser) parseTest(input expr) (expr, *evalError) {
 	name, err := p.dottedName()
 	if err != nil {
 		return nil, err
+	}
+	if !isTestName(name.val) {
+		return nil, p.fail(name, "no test named '%s'", name.val)
 	}
 	t := &testExpr{pos: pos{name.line}, name: name.val, input: input, negate: negate}
 	next := p.peek()

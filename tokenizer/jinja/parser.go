@@ -7,9 +7,10 @@ import "strings"
 const maxParseDepth = 200
 
 type parser struct {
-	toks  []token
-	i     int
-	depth int
+	toks      []token
+	i         int
+	depth     int
+	loopDepth int // enclosing for loops in the current macro, for break/continue
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -165,6 +166,9 @@ func (p *parser) parseStatement(kw token) (node, *evalError) {
 		body, err := p.parseEnd("endgeneration")
 		return &containerNode{at, body}, err
 	case "break", "continue":
+		if p.loopDepth == 0 {
+			return nil, p.fail(kw, "'%s' outside a loop", kw.val)
+		}
 		if err := p.expectBlockEnd(); err != nil {
 			return nil, err
 		}
@@ -243,7 +247,9 @@ func (p *parser) parseFor(at pos) (node, *evalError) {
 	if err := p.expectBlockEnd(); err != nil {
 		return nil, err
 	}
+	p.loopDepth++
 	body, end, err := p.parseBody("else", "endfor")
+	p.loopDepth--
 	if err != nil {
 		return nil, err
 	}
@@ -397,7 +403,10 @@ func (p *parser) parseMacro(at pos) (node, *evalError) {
 	if err := p.expectBlockEnd(); err != nil {
 		return nil, err
 	}
+	outerLoops := p.loopDepth
+	p.loopDepth = 0
 	body, err := p.parseEnd("endmacro")
+	p.loopDepth = outerLoops
 	return &macroNode{at, name.val, params, body}, err
 }
 
@@ -420,7 +429,10 @@ func (p *parser) parseCallBlock(at pos) (node, *evalError) {
 	if err := p.expectBlockEnd(); err != nil {
 		return nil, err
 	}
+	outerLoops := p.loopDepth
+	p.loopDepth = 0
 	body, err := p.parseEnd("endcall")
+	p.loopDepth = outerLoops
 	return &callBlockNode{at, call, params, body}, err
 }
 
