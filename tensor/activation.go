@@ -106,10 +106,12 @@ func geluSlice(d []float32) {
 	}
 }
 
+// geluTanhSlice uses 0.5·(1 + tanh(u)) = σ(2u), which stays accurate for
+// every u with a float32 exponential.
 func geluTanhSlice(d []float32) {
-	for i, v := range d {
-		x := float64(v)
-		d[i] = float32(0.5 * x * (1 + math.Tanh(sqrt2OverPi*(x+0.044715*x*x*x))))
+	for i, x := range d {
+		u := sqrt2OverPi * (x + 0.044715*x*x*x)
+		d[i] = x / (1 + expf(-2*u))
 	}
 }
 
@@ -133,7 +135,7 @@ func reluSlice(d []float32) {
 	}
 }
 
-func exp32(v float32) float32 { return float32(math.Exp(float64(v))) }
+func exp32(v float32) float32 { return expf(v) }
 
 // Activation looks up an activation by its Hugging Face config name
 // ("gelu", "gelu_pytorch_tanh", "gelu_new", "silu", "swish", "quick_gelu",

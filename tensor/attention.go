@@ -62,73 +62,246 @@ func Attention(q, k, v *Tensor, opts AttentionOptions) *Tensor {
 	return out
 }
 
+// The CPU attention works on units that never depend on the worker count,
+// so results are bit-identical for any number of workers:
+//
+//   - prefill (Lq >= attnPrefillRows): a unit is attnRowTile query rows of
+//     one head. Scores for the whole tile come from one GEMM against the
+//     union of the rows' visible keys, a row-wise masked softmax follows,
+//     and a second GEMM multiplies by V.
+//   - decode: a unit is one query row, the query heads that share one
+//     key/value head (as GEMM rows) and one fixed chunk of attnKeyChunk keys,
+//     so long contexts still spread over all cores. Each unit leaves an
+//     unnormalised partial result with its row maxima and sums; the chunks
+//     are then merged in key order.
+const (
+	attnPrefillRows = 4
+	attnRowTile     = 32
+	attnKeyChunk    = 256
+)
+
+// attnCtx holds the operands of one Attention call.
+type attnCtx struct {
+	o                  AttentionOptions
+	lq, hq, d, lk, hkv int
+	dv, group          int
+	qd, kd, vd, od     []float32
+	maskB              []byte
+	maskF              []float32
+	maskPerHead        bool
+}
+
+// keys returns the visible key range [j0, j1) of query row i.
+func (c *attnCtx) keys(i int) (int, int) {
+	j0, j1 := 0, c.lk
+	p := c.o.QueryOffset + i
+	if c.o.Causal || c.o.Window > 0 {
+		j1 = min(c.lk, p+1)
+	}
+	if c.o.Window > 0 {
+		j0 = max(0, p-c.o.Window+1)
+	}
+	if j1 < j0 {
+		j1 = j0
+	}
+	return j0, j1
+}
+
+// scoreRow turns raw dot products s (keys J0..J0+len(s)) of query row i and
+// head h into masked, scaled, soft-capped scores in place and returns
+// their maximum (-Inf when no key is visible).
+func (c *attnCtx) scoreRow(s []float32, i, h, J0 int) float32 {
+	j0, j1 := c.keys(i)
+	ninf := float32(math.Inf(-1))
+	moff := i * c.lk
+	if c.maskPerHead {
+		moff += h * c.lq * c.lk
+	}
+	m := ninf
+	for x := range s {
+		j := J0 + x
+		if j < j0 || j >= j1 {
+			s[x] = ninf
+			continue
+		}
+		v := s[x] * c.o.Scale
+		if c.o.Softcap > 0 {
+			v = c.o.Softcap * float32(math.Tanh(float64(v/c.o.Softcap)))
+		}
+		switch {
+		case c.maskB != nil && c.maskB[moff+j] == 0:
+			v = ninf
+		case c.maskF != nil:
+			v += c.maskF[moff+j]
+		}
+		s[x] = v
+		m = max(m, v)
+	}
+	return m
+}
+
 // Attention implements Backend.Attention.
 func (CPU) Attention(dst, q, k, v *Tensor, o AttentionOptions) {
-	lq, hq, d := q.shape[0], q.shape[1], q.shape[2]
-	lk, hkv, dv := k.shape[0], k.shape[1], v.shape[2]
-	group := hq / hkv
-	qd, kd, vd, od := q.f32, k.f32, v.f32, dst.f32
-	var maskB []byte
-	var maskF []float32
-	maskPerHead := false
+	c := &attnCtx{o: o, lq: q.shape[0], hq: q.shape[1], d: q.shape[2], lk: k.shape[0], hkv: k.shape[1], dv: v.shape[2],
+		qd: q.f32, kd: k.f32, vd: v.f32, od: dst.f32}
+	c.group = c.hq / c.hkv
 	if o.Mask != nil {
-		maskB, maskF = o.Mask.bytes, o.Mask.f32
-		maskPerHead = o.Mask.Rank() == 3
+		c.maskB, c.maskF = o.Mask.bytes, o.Mask.f32
+		c.maskPerHead = o.Mask.Rank() == 3
 	}
-	parFor(lq*hq, 4, func(lo, hi int) {
-		buf, box := getScratch(lk)
-		defer putScratch(box)
-		for r := lo; r < hi; r++ {
-			i, h := r/hq, r%hq
-			kh := h / group
-			out := od[r*dv : (r+1)*dv]
-			clear(out)
-			j0, j1 := 0, lk
-			p := o.QueryOffset + i
-			if o.Causal || o.Window > 0 {
-				j1 = min(lk, p+1)
+	clear(c.od)
+	if c.lk == 0 || c.lq == 0 {
+		return
+	}
+	if c.lq >= attnPrefillRows {
+		c.prefill()
+	} else {
+		c.decode()
+	}
+}
+
+func (c *attnCtx) prefill() {
+	tiles := (c.lq + attnRowTile - 1) / attnRowTile
+	parFor(tiles*c.hq, 1, func(u0, u1 int) {
+		var buf []float32
+		var box *[]float32
+		defer func() {
+			if box != nil {
+				putScratch(box)
 			}
-			if o.Window > 0 {
-				j0 = max(0, p-o.Window+1)
+		}()
+		for u := u0; u < u1; u++ {
+			h := u % c.hq
+			i0 := (u / c.hq) * attnRowTile
+			n := min(attnRowTile, c.lq-i0)
+			kh := h / c.group
+			J0, _ := c.keys(i0)
+			_, J1 := c.keys(i0 + n - 1)
+			for r := 0; r < n; r++ { // masks may make the range irregular
+				a, b := c.keys(i0 + r)
+				if a < b {
+					J0, J1 = min(J0, a), max(J1, b)
+				}
 			}
-			if j0 >= j1 {
+			w := J1 - J0
+			if w <= 0 {
 				continue
 			}
-			qr := qd[r*d : (r+1)*d]
-			moff := i * lk
-			if maskPerHead {
-				moff += h * lq * lk
+			if cap(buf) < n*w {
+				if box != nil {
+					putScratch(box)
+				}
+				buf, box = getScratch(n * w)
 			}
-			s := buf[j0:j1]
+			s := buf[:n*w]
+			ld := c.hq * c.d
+			kernels.GemmF32NT(n, w, c.d, c.qd[(i0*c.hq+h)*c.d:], ld, c.kd[(J0*c.hkv+kh)*c.d:], c.hkv*c.d, s, w, false)
+			for r := 0; r < n; r++ {
+				row := s[r*w : (r+1)*w]
+				m := c.scoreRow(row, i0+r, h, J0)
+				expNormalize(row, m)
+			}
+			kernels.GemmF32NN(n, c.dv, w, s, w, c.vd[(J0*c.hkv+kh)*c.dv:], c.hkv*c.dv, c.od[(i0*c.hq+h)*c.dv:], c.hq*c.dv, false)
+		}
+	})
+}
+
+// expNormalize replaces row by softmax weights given its maximum m (all
+// zeros when m is -Inf).
+func expNormalize(row []float32, m float32) {
+	if math.IsInf(float64(m), -1) {
+		clear(row)
+		return
+	}
+	var sum float32
+	for j, x := range row {
+		e := expf(x - m)
+		row[j] = e
+		sum += e
+	}
+	inv := 1 / sum
+	for j := range row {
+		row[j] *= inv
+	}
+}
+
+func (c *attnCtx) decode() {
+	chunks := (c.lk + attnKeyChunk - 1) / attnKeyChunk
+	g := c.group
+	units := c.lq * c.hkv * chunks
+	// Per unit: g partial rows of dv outputs, g maxima and g sums.
+	part, pbox := getScratch(units * g * (c.dv + 2))
+	defer putScratch(pbox)
+	parFor(units, 1, func(u0, u1 int) {
+		buf, box := getScratch(g * attnKeyChunk)
+		defer putScratch(box)
+		for u := u0; u < u1; u++ {
+			ch := u % chunks
+			kh := (u / chunks) % c.hkv
+			i := u / (chunks * c.hkv)
+			out := part[u*g*(c.dv+2) : (u+1)*g*(c.dv+2)]
+			ms, ls, os := out[:g], out[g:2*g], out[2*g:]
+			j0, j1 := c.keys(i)
+			J0, J1 := max(j0, ch*attnKeyChunk), min(j1, (ch+1)*attnKeyChunk)
+			clear(os)
+			clear(ls)
+			if J0 >= J1 {
+				for r := range ms {
+					ms[r] = float32(math.Inf(-1))
+				}
+				continue
+			}
+			w := J1 - J0
+			s := buf[:g*w]
+			h0 := kh * g
+			kernels.GemmF32NT(g, w, c.d, c.qd[(i*c.hq+h0)*c.d:], c.d, c.kd[(J0*c.hkv+kh)*c.d:], c.hkv*c.d, s, w, false)
+			for r := 0; r < g; r++ {
+				row := s[r*w : (r+1)*w]
+				m := c.scoreRow(row, i, h0+r, J0)
+				ms[r] = m
+				if math.IsInf(float64(m), -1) {
+					clear(row)
+					continue
+				}
+				var sum float32
+				for j, x := range row {
+					e := expf(x - m)
+					row[j] = e
+					sum += e
+				}
+				ls[r] = sum
+			}
+			kernels.GemmF32NN(g, c.dv, w, s, w, c.vd[(J0*c.hkv+kh)*c.dv:], c.hkv*c.dv, os, c.dv, false)
+		}
+	})
+	// Merge the chunks of every (query, head) in key order.
+	parFor(c.lq*c.hq, 8, func(r0, r1 int) {
+		for rr := r0; rr < r1; rr++ {
+			i, h := rr/c.hq, rr%c.hq
+			kh, r := h/g, h%g
+			base := (i*c.hkv + kh) * chunks
 			m := float32(math.Inf(-1))
-			for j := j0; j < j1; j++ {
-				x := kernels.DotF32(qr, kd[(j*hkv+kh)*d:(j*hkv+kh+1)*d]) * o.Scale
-				if o.Softcap > 0 {
-					x = o.Softcap * float32(math.Tanh(float64(x/o.Softcap)))
-				}
-				switch {
-				case maskB != nil && maskB[moff+j] == 0:
-					x = float32(math.Inf(-1))
-				case maskF != nil:
-					x += maskF[moff+j]
-				}
-				s[j-j0] = x
-				m = max(m, x)
+			for ch := 0; ch < chunks; ch++ {
+				m = max(m, part[(base+ch)*g*(c.dv+2)+r])
 			}
+			out := c.od[rr*c.dv : (rr+1)*c.dv]
 			if math.IsInf(float64(m), -1) {
 				continue
 			}
-			var sum float32
-			for j, x := range s {
-				e := exp32(x - m)
-				s[j] = e
-				sum += e
-			}
-			inv := 1 / sum
-			for j, w := range s {
-				if w != 0 {
-					kernels.AxpyF32(w*inv, vd[((j0+j)*hkv+kh)*dv:((j0+j)*hkv+kh+1)*dv], out)
+			var l float32
+			for ch := 0; ch < chunks; ch++ {
+				p := part[(base+ch)*g*(c.dv+2):]
+				mc := p[r]
+				if math.IsInf(float64(mc), -1) {
+					continue
 				}
+				f := expf(mc - m)
+				l += f * p[g+r]
+				kernels.AxpyF32(f, p[2*g+r*c.dv:2*g+(r+1)*c.dv], out)
+			}
+			inv := 1 / l
+			for e := range out {
+				out[e] *= inv
 			}
 		}
 	})

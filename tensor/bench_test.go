@@ -1,0 +1,112 @@
+package tensor
+
+import (
+	"fmt"
+	"testing"
+)
+
+// The sizes of the issue: Qwen2-0.5B's MLP (896 → 4864) for decode (1 row)
+// and a 512-row prefill chunk, with every weight storage, plus square F32
+// products.
+func BenchmarkMatMul(b *testing.B) {
+	const k, n = 896, 4864
+	w := randT(1, n, k)
+	weights := map[DType]*Tensor{F32: w}
+	for _, dt := range []DType{BF16, Q8, Q4} {
+		weights[dt] = weightAsB(b, w, dt)
+	}
+	for _, m := range []int{1, 512} {
+		x := randT(2, m, k)
+		for _, dt := range []DType{F32, BF16, Q8, Q4} {
+			b.Run(fmt.Sprintf("%dx%dx%d/%v", m, k, n, dt), func(b *testing.B) {
+				b.SetBytes(int64(weightBytes(weights[dt])))
+				for b.Loop() {
+					MatMul(x, weights[dt]).Release()
+				}
+				b.ReportMetric(2*float64(m*k*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+	for _, s := range []int{1024, 2048} {
+		if s == 2048 && testing.Short() {
+			continue
+		}
+		x, w := randT(3, s, s), randT(4, s, s)
+		b.Run(fmt.Sprintf("%dx%dx%d/F32", s, s, s), func(b *testing.B) {
+			for b.Loop() {
+				MatMul(x, w).Release()
+			}
+			b.ReportMetric(2*float64(s*s*s)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+func weightAsB(b *testing.B, w *Tensor, dt DType) *Tensor {
+	t := &testing.T{}
+	r := weightAs(t, w, dt)
+	if r == nil {
+		b.Fatalf("cannot convert to %v", dt)
+	}
+	return r
+}
+
+func weightBytes(w *Tensor) int {
+	switch w.dtype {
+	case F32:
+		return 4 * w.Len()
+	case F16, BF16:
+		return 2 * w.Len()
+	}
+	return 4*len(w.u32) + 8*len(w.scales)
+}
+
+// Attention with Qwen2-0.5B's heads (14 query, 2 key/value, dim 64).
+func BenchmarkAttention(b *testing.B) {
+	const hq, hkv, d = 14, 2, 64
+	for _, ctx := range []int{1024, 4096} {
+		k, v := randT(5, ctx, hkv, d), randT(6, ctx, hkv, d)
+		for _, lq := range []int{1, 512} {
+			q := randT(7, lq, hq, d)
+			opts := AttentionOptions{Causal: true, QueryOffset: ctx - lq}
+			b.Run(fmt.Sprintf("ctx%d/q%d", ctx, lq), func(b *testing.B) {
+				for b.Loop() {
+					Attention(q, k, v, opts).Release()
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkNorms(b *testing.B) {
+	x := randT(1, 512, 896)
+	w, bias := randT(2, 896), randT(3, 896)
+	b.Run("RMSNorm/512x896", func(b *testing.B) {
+		for b.Loop() {
+			RMSNorm(x, w, 1e-6, false).Release()
+		}
+	})
+	b.Run("LayerNorm/512x896", func(b *testing.B) {
+		for b.Loop() {
+			LayerNorm(x, w, bias, 1e-6).Release()
+		}
+	})
+	b.Run("Softmax/512x896", func(b *testing.B) {
+		for b.Loop() {
+			Softmax(x).Release()
+		}
+	})
+}
+
+func BenchmarkActivations(b *testing.B) {
+	gate, up := randT(1, 512, 4864), randT(2, 512, 4864)
+	b.Run("SwiGLU/512x4864", func(b *testing.B) {
+		for b.Loop() {
+			SwiGLU(gate, up).Release()
+		}
+	})
+	b.Run("GeGLUTanh/512x4864", func(b *testing.B) {
+		for b.Loop() {
+			GeGLU(gate, up, true).Release()
+		}
+	})
+}
