@@ -109,6 +109,12 @@ func TestAttention(t *testing.T) {
 		{"additive mask", 4, 6, 2, 2, 8, 8, AttentionOptions{Mask: Scale(randT(77, 4, 6), 3)}},
 		{"softcap scale", 4, 6, 2, 2, 8, 8, AttentionOptions{Softcap: 0.5, Scale: 2}},
 		{"no visible key", 2, 4, 1, 1, 4, 4, AttentionOptions{Causal: true, QueryOffset: -1}},
+		{"no visible key prefill", 6, 4, 1, 1, 4, 4, AttentionOptions{Causal: true, QueryOffset: -3}},
+		{"long decode chunks", 2, 700, 8, 2, 16, 12, AttentionOptions{Causal: true, QueryOffset: 698}},
+		{"long decode window", 1, 700, 4, 4, 8, 8, AttentionOptions{Causal: true, QueryOffset: 699, Window: 300}},
+		{"decode mask", 3, 300, 4, 2, 8, 8, AttentionOptions{Mask: boolMask(3, 300, 4)}},
+		{"prefill tiles", 70, 300, 4, 2, 8, 8, AttentionOptions{Causal: true, QueryOffset: 230, Window: 100}},
+		{"prefill additive", 40, 50, 2, 1, 8, 8, AttentionOptions{Mask: randT(78, 40, 50)}},
 	}
 	for ci, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
