@@ -62,8 +62,13 @@ func normWeight(op string, w *Tensor, n int) []float32 {
 	if w.dtype == F32 {
 		return w.f32
 	}
-	t := w.ToF32()
-	return t.f32
+	// Norm weights are read-only: convert once and keep the copy.
+	if c := w.f32Cache.Load(); c != nil {
+		return *c
+	}
+	c := toF32Slice(w)
+	w.f32Cache.Store(&c)
+	return c
 }
 
 // RMSNorm returns x / sqrt(mean(x²) + eps) · w over the last dimension, in

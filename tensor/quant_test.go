@@ -152,3 +152,15 @@ func TestQuantizedFromParts(t *testing.T) {
 		t.Fatalf("float words: %v", err)
 	}
 }
+
+func TestQuantizedRowSlice(t *testing.T) {
+	w := randT(4, 6, 64)
+	q, _ := Quantize(w, 8, 32)
+	rows := q.Slice(0, 2, 5)
+	assertShape(t, "rows", rows, 3, 64)
+	assertClose(t, "rows", rows.ToF32().Data(), q.ToF32().Data()[2*64:5*64], 0, 0)
+	one, _ := Quantize(randT(5, 1, 64), 4, 32)
+	expectPanic[*DTypeError](t, "columns", func() { one.Slice(1, 0, 32) })
+	expectPanic[*DTypeError](t, "row", func() { q.Row(0) })
+	expectPanic[*DTypeError](t, "reshape", func() { q.Reshape(12, 32) })
+}

@@ -121,9 +121,15 @@ func Transpose(x *Tensor, perm ...int) *Tensor {
 	idx := make([]int, n-1)
 	off := 0
 	for o := 0; o < out.Len()/inner; o++ {
-		if is == 1 {
+		switch {
+		case is == 1:
 			copyElems(out, o*inner, x, off, inner)
-		} else {
+		case x.dtype == F32:
+			dst := out.f32[o*inner : (o+1)*inner]
+			for j := range dst {
+				dst[j] = x.f32[off+j*is]
+			}
+		default:
 			for j := 0; j < inner; j++ {
 				copyElems(out, o*inner+j, x, off+j*is, 1)
 			}

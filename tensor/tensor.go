@@ -29,6 +29,7 @@ type Tensor struct {
 	box      *[]float32 // pooled backing array when this tensor owns it
 	released bool
 	mat      atomic.Pointer[kernels.Mat]
+	f32Cache atomic.Pointer[[]float32] // float32 copy of a half-precision vector weight
 }
 
 // New returns a float32 tensor of zeros with the given shape. Its storage
@@ -405,15 +406,15 @@ func (t *Tensor) Slice(dim, lo, hi int) *Tensor {
 	if lo < 0 || hi < lo || hi > t.shape[dim] {
 		panic(shapeErr("Slice", fmt.Sprintf("range [%d, %d) out of [0, %d) on dimension %d", lo, hi, t.shape[dim], dim), t))
 	}
+	if (t.dtype == Q4 || t.dtype == Q8) && dim != 0 {
+		panic(&DTypeError{Op: "Slice", DType: t.dtype, Reason: "quantized matrices slice by rows only"})
+	}
 	shape := t.Shape()
 	shape[dim] = hi - lo
 	outer := numel(t.shape[:dim])
 	inner := numel(t.shape[dim+1:])
 	if outer == 1 || hi-lo == 0 {
 		return t.view(shape, lo*inner, hi*inner)
-	}
-	if t.dtype == Q4 || t.dtype == Q8 {
-		panic(&DTypeError{Op: "Slice", DType: t.dtype, Reason: "quantized matrices slice by rows only"})
 	}
 	return gatherRows(t, shape, outer, t.shape[dim]*inner, lo*inner, (hi-lo)*inner)
 }
