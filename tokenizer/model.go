@@ -41,8 +41,8 @@ func parseModel(raw json.RawMessage) (model, error) {
 	if isNull(raw) {
 		return nil, fmt.Errorf("missing")
 	}
-	var j modelJSON
-	if err := json.Unmarshal(raw, &j); err != nil {
+	j, err := decodeModelJSON(raw)
+	if err != nil {
 		return nil, err
 	}
 	typ := j.Type
@@ -114,10 +114,42 @@ func parseModel(raw json.RawMessage) (model, error) {
 	return nil, &UnsupportedError{Kind: "model", Type: typ}
 }
 
-func parseVocabMap(raw json.RawMessage) (map[string]int32, error) {
-	var v map[string]int32
-	if err := json.Unmarshal(raw, &v); err != nil {
+// decodeModelJSON decodes the model object; the large vocab and merges
+// values are kept raw for the fast scanner.
+func decodeModelJSON(raw json.RawMessage) (*modelJSON, error) {
+	members, err := fastObject(raw)
+	if err != nil {
+		var j modelJSON
+		if err := json.Unmarshal(raw, &j); err != nil {
+			return nil, err
+		}
+		return &j, nil
+	}
+	small := make(map[string]json.RawMessage, len(members))
+	for k, v := range members {
+		if k != "vocab" && k != "merges" {
+			small[k] = v
+		}
+	}
+	b, err := json.Marshal(small)
+	if err != nil {
 		return nil, err
+	}
+	var j modelJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, err
+	}
+	j.Vocab, j.Merges = members["vocab"], members["merges"]
+	return &j, nil
+}
+
+func parseVocabMap(raw json.RawMessage) (map[string]int32, error) {
+	v, err := fastVocab(raw)
+	if err != nil {
+		v = nil
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, err
+		}
 	}
 	for tok, id := range v {
 		if id < 0 {
@@ -132,13 +164,16 @@ func parseMerges(raw json.RawMessage) ([][2]string, error) {
 	if isNull(raw) {
 		return nil, nil
 	}
-	var pairs [][2]string
-	if err := json.Unmarshal(raw, &pairs); err == nil {
+	pairs, lines, err := fastMerges(raw)
+	if err != nil {
+		if err := json.Unmarshal(raw, &pairs); err == nil {
+			return pairs, nil
+		}
+		if err := json.Unmarshal(raw, &lines); err != nil {
+			return nil, fmt.Errorf("want a list of \"a b\" strings or [a, b] pairs: %w", err)
+		}
+	} else if lines == nil {
 		return pairs, nil
-	}
-	var lines []string
-	if err := json.Unmarshal(raw, &lines); err != nil {
-		return nil, fmt.Errorf("want a list of \"a b\" strings or [a, b] pairs: %w", err)
 	}
 	pairs = make([][2]string, len(lines))
 	for i, l := range lines {

@@ -138,10 +138,39 @@ func splitSpans(n int, ms [][2]int, b splitBehavior, invert bool) []span {
 
 // splitEach splits every piece with the matches find returns.
 func splitEach(ps []piece, find func(string) [][2]int, b splitBehavior, invert bool) []piece {
+	if b == behaviorIsolated && !invert {
+		return isolateEach(ps, find)
+	}
 	out := make([]piece, 0, len(ps)*2)
 	for _, p := range ps {
 		for _, sp := range splitSpans(len(p.s), find(p.s), b, invert) {
 			out = append(out, piece{s: p.s[sp.start:sp.end], origin: p.origin && sp.start == 0, byteLevel: p.byteLevel})
+		}
+	}
+	return out
+}
+
+// isolateEach is splitEach for the Isolated behaviour, the common case,
+// without the intermediate span list.
+func isolateEach(ps []piece, find func(string) [][2]int) []piece {
+	var out []piece
+	for _, p := range ps {
+		ms := find(p.s)
+		if out == nil {
+			out = make([]piece, 0, len(ps)*(len(ms)+1))
+		}
+		prev := 0
+		for _, m := range ms {
+			if m[0] > prev {
+				out = append(out, piece{s: p.s[prev:m[0]], origin: p.origin && prev == 0, byteLevel: p.byteLevel})
+			}
+			if m[1] > m[0] {
+				out = append(out, piece{s: p.s[m[0]:m[1]], origin: p.origin && m[0] == 0, byteLevel: p.byteLevel})
+			}
+			prev = m[1]
+		}
+		if prev < len(p.s) {
+			out = append(out, piece{s: p.s[prev:], origin: p.origin && prev == 0, byteLevel: p.byteLevel})
 		}
 	}
 	return out
@@ -210,6 +239,13 @@ type metaspacePre struct {
 
 func (p metaspacePre) preTokenize(ps []piece) []piece {
 	materialize(ps)
+	kept := ps[:0]
+	for _, q := range ps {
+		if q.s != "" { // HF drops empty splits; nothing is prepended to them
+			kept = append(kept, q)
+		}
+	}
+	ps = kept
 	for i := range ps {
 		s := strings.ReplaceAll(ps[i].s, " ", p.replacement)
 		if !strings.HasPrefix(s, p.replacement) &&

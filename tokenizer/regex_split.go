@@ -152,7 +152,7 @@ func spaceRun(s string, i int) int {
 // findAllWith runs a "match at i" function over s. Every position matches
 // something in these patterns, so matches tile the string.
 func findAllWith(s string, at func(string, int) int) [][2]int {
-	out := make([][2]int, 0, len(s)/4+1)
+	out := make([][2]int, 0, len(s)/6+1)
 	for i := 0; i < len(s); {
 		j := at(s, i)
 		out = append(out, [2]int{i, j})

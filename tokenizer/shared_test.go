@@ -11,10 +11,14 @@ import (
 	"testing"
 )
 
-// sharedDir finds ../shared/testdata/tokenizers next to the module root, or
-// skips the test when the shared test material is absent (a user's clone).
+// sharedDir finds ../shared/testdata/tokenizers next to the module root (or
+// the folder named by $GOVLM_TOKENIZER_DATA, used on the benchmark machine),
+// or skips the test when the shared test material is absent (a user's clone).
 func sharedDir(t testing.TB) string {
 	t.Helper()
+	if d := os.Getenv("GOVLM_TOKENIZER_DATA"); d != "" {
+		return d
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)

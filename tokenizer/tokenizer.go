@@ -46,6 +46,32 @@ type tokenizerJSON struct {
 	Decoder       json.RawMessage `json:"decoder"`
 }
 
+// decodeTokenizerJSON splits the top level with the fast scanner, so that
+// the large model value is scanned once, and decodes the small members with
+// encoding/json. Input the scanner rejects goes through encoding/json
+// whole, which reports the error.
+func decodeTokenizerJSON(data []byte) (*tokenizerJSON, error) {
+	var j tokenizerJSON
+	members, err := fastObject(data)
+	if err != nil {
+		if err := json.Unmarshal(data, &j); err != nil {
+			return nil, err
+		}
+		return &j, nil
+	}
+	if raw, ok := members["added_tokens"]; ok && !isNull(raw) {
+		if err := json.Unmarshal(raw, &j.AddedTokens); err != nil {
+			return nil, atField("added_tokens", err)
+		}
+	}
+	j.Normalizer = members["normalizer"]
+	j.PreTokenizer = members["pre_tokenizer"]
+	j.Model = members["model"]
+	j.PostProcessor = members["post_processor"]
+	j.Decoder = members["decoder"]
+	return &j, nil
+}
+
 // FromJSON builds a tokenizer from the contents of a tokenizer.json file.
 // Errors are *LoadError values naming the offending field.
 func FromJSON(data []byte) (*Tokenizer, error) {
@@ -65,8 +91,8 @@ func toLoadError(file string, err error) error {
 }
 
 func fromJSON(data []byte) (*Tokenizer, error) {
-	var j tokenizerJSON
-	if err := json.Unmarshal(data, &j); err != nil {
+	j, err := decodeTokenizerJSON(data)
+	if err != nil {
 		return nil, err
 	}
 	t := &Tokenizer{
@@ -78,7 +104,6 @@ func fromJSON(data []byte) (*Tokenizer, error) {
 		unk:        specialToken{id: -1},
 		templates:  map[string]string{},
 	}
-	var err error
 	if t.model, err = parseModel(j.Model); err != nil {
 		return nil, atField("model", err)
 	}
