@@ -35,7 +35,7 @@ func writeRepr(b *strings.Builder, v any, depth int) {
 	case nil:
 		b.WriteString("None")
 	case Undefined:
-		b.WriteString("")
+		b.WriteString("Undefined")
 	case bool:
 		if x {
 			b.WriteString("True")

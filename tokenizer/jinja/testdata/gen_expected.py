@@ -205,6 +205,64 @@ tests_src = ("{% for v in vals %}"
 case("test/types", tests_src, {"vals": [None, "s", {"a": 1}, [1], 1, 1.5, True, False]})
 case("test/misc", "{{ 3 is odd }}{{ 4 is even }}{{ 'abc' is lower }}{{ 'ABC' is upper }}{{ 'aB' is lower }}{{ 2 is eq 2 }}{{ 2 is equalto 3 }}{{ 2 is ne 3 }}{{ 'a' is in 'abc' }}{{ x is sameas none }}{{ range is callable }}{{ 3 is lt 4 }}{{ 3 is ge 4 }}{{ nope is undefined }}{{ 1 is not string }}", {"x": None})
 
+# --- scoping ----------------------------------------------------------------
+case("scope/loop_shadow", "{% set x = 1 %}{% for i in [1,2] %}{{ x }}{% set x = 2 %}{{ x }}{% endfor %}{{ x }}")
+case("scope/if_no_scope", "{% set x = 1 %}{% if true %}{% set x = 2 %}{% endif %}{{ x }}")
+case("scope/macro_late_binding", "{% macro m() %}{{ x }}{% endmacro %}{% set x = 5 %}{{ m() }}{% set x = 6 %}{{ m() }}")
+case("scope/macro_in_loop", "{% for i in [1, 2] %}{% set x = i * 3 %}{% macro m() %}{{ x }}{% endmacro %}{{ m() }}{% endfor %}")
+case("scope/var_shadows_global", "{{ range }}|{{ messages | length }}", {"range": "mine", "messages": [1, 2]})
+case("scope/set_overrides_input", "{% set messages = messages[1:] %}{{ messages }}", {"messages": ["sys", "u"]})
+case("scope/loop_outside", "[{{ loop }}]")
+case("scope/nested_loop_outer", "{% for a in 'xy' %}{% set outer = loop %}{% for b in 'ab' %}{{ outer.index }}{{ loop.index }} {% endfor %}{% endfor %}")
+
+# --- real-template idioms ----------------------------------------------------------
+case("idiom/hermes_macro", """{%- macro json_to_python_type(json_spec) %}
+{%- set basic_type_map = {"string": "str", "number": "float", "integer": "int", "boolean": "bool"} %}
+{%- if basic_type_map[json_spec.type] is defined %}
+    {{- basic_type_map[json_spec.type] }}
+{%- elif json_spec.type == "array" %}
+    {{- "list[" +  json_to_python_type(json_spec|items) + "]" }}
+{%- elif json_spec.type == "object" %}
+    {%- if json_spec.additionalProperties is defined %}
+        {{- "dict[str, " + json_to_python_type(json_spec.additionalProperties) + ']' }}
+    {%- else %}
+        {{- "dict" }}
+    {%- endif %}
+{%- elif json_spec.type is iterable %}
+    {{- "Union[" }}
+    {%- for t in json_spec.type %}
+        {{- json_to_python_type({"type": t}) }}
+        {%- if not loop.last %}
+            {{- "," }}
+        {%- endif %}
+    {%- endfor %}
+    {{- "]" }}
+{%- else %}
+    {{- "Any" }}
+{%- endif %}
+{%- endmacro %}
+{%- for tool in tools %}
+{{- tool.function.name + "(" }}
+{%- for param_name, param_fields in tool.function.parameters.properties|items %}
+    {{- param_name + ": " + json_to_python_type(param_fields) }}
+    {%- if not loop.last %}
+        {{- ", " }}
+    {%- endif %}
+{%- endfor %}
+{{- ")" }}
+{%- if tool.function.return is defined %}
+    {{- " -> " + json_to_python_type(tool.function.return) }}
+{%- endif %}
+{% endfor %}""", {"tools": [{"function": {"name": "f", "parameters": {"properties": {"a": {"type": "string"}, "b": {"type": "object", "additionalProperties": {"type": "integer"}}, "c": {"type": ["string", "number"]}, "d": {"type": "object"}}}, "return": {"type": "boolean"}}}]})
+case("idiom/content_join", "{% for m in ms %}{{ m.content | selectattr('type', 'equalto', 'text') | map(attribute='text') | join('\n') }}|{% endfor %}",
+     {"ms": [{"content": [{"type": "text", "text": "a"}, {"type": "image"}, {"type": "text", "text": "b"}]}]})
+case("idiom/deepseek_ns", "{% set ns = namespace(is_first=false, system_prompt='') %}{%- for message in messages %}{%- if message['role'] == 'system' %}{% set ns.system_prompt = ns.system_prompt + message['content'] %}{%- endif %}{%- endfor %}{{ bos_token }}{{ ns.system_prompt }}{% for m in messages if m.role != 'system' %}{% if m['content'] is none %}<none>{% else %}{{ m['content'].split('</think>')[-1] }}{% endif %}{% endfor %}",
+     {"bos_token": "<s>", "messages": [{"role": "system", "content": "A"}, {"role": "system", "content": "B"}, {"role": "assistant", "content": "t</think>ans"}, {"role": "assistant", "content": None}]})
+case("idiom/last_user_index", "{%- set ns = namespace(idx=-1) %}{%- for m in messages %}{%- if m.role == 'user' %}{%- set ns.idx = loop.index0 %}{%- endif %}{%- endfor %}{{ ns.idx }} {{ messages | map(attribute='role') | list }} {{ (messages | selectattr('role', 'equalto', 'system') | list | length) > 0 }}",
+     {"messages": [{"role": "system"}, {"role": "user"}, {"role": "assistant"}, {"role": "user"}, {"role": "assistant"}]})
+case("idiom/inline_if_newline", "{% for x in xs %}{{ x }}{{ '\n' if not loop.last }}{% endfor %}", {"xs": ["a", "b", "c"]})
+case("idiom/unicode", "{{ s | length }} {{ s[1] }} {{ s[::-1] }} {{ s.upper() }} {{ s | tojson }} {{ s | tojson(ensure_ascii=true) }} {{ [s] }}", {"s": "añ😀ü"})
+
 # --- errors -----------------------------------------------------------------
 case("error/raise", "a{{ raise_exception('bad input: ' ~ 3) }}")
 case("error/raise_in_loop", "{% for m in ms %}{% if m == 2 %}{{ raise_exception('two') }}{% endif %}{{ m }}{% endfor %}", {"ms": [1, 2]})
