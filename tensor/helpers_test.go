@@ -3,6 +3,7 @@ package tensor
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/govlm/govlm/internal/parallel"
@@ -94,4 +95,12 @@ func f16FromF32(v float32) uint16 {
 		return sign
 	}
 	return sign | uint16(exp)<<10 | uint16(b>>13&0x3ff)
+}
+
+type testingMem struct{ bytes uint64 }
+
+func (m *testingMem) read() {
+	var s runtime.MemStats
+	runtime.ReadMemStats(&s)
+	m.bytes = s.TotalAlloc
 }
