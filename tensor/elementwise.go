@@ -119,7 +119,9 @@ func binaryInto(op binOp, dst, a, b *Tensor) {
 		return
 	}
 	if sameShape(a.shape, b.shape) {
-		applyRun(op, dd, ad, bd, 1, 1)
+		parFor(len(dd), actGrain, func(lo, hi int) {
+			applyRun(op, dd[lo:hi], ad[lo:hi], bd[lo:hi], 1, 1)
+		})
 		return
 	}
 	n := len(shape)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"testing"
+	"unsafe"
 )
 
 func TestShapeAccessors(t *testing.T) {
@@ -68,6 +69,9 @@ func TestFromBytes(t *testing.T) {
 			t.Fatal(err)
 		}
 		assertClose(t, "f32", x.Data(), vals, 0, 0)
+		if aliased := &x.Data()[0] == (*float32)(unsafe.Pointer(&b[0])); aliased != (off == 0 && littleEndian) {
+			t.Fatalf("offset %d: aliased %v", off, aliased)
+		}
 	}
 	b := []byte{1, 0, 2, 0, 0xff, 0xff, 0xff, 0xff}
 	x, err := FromBytes(I32, b, 2)
