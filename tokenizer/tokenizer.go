@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
+
+	"github.com/govlm/govlm/tokenizer/jinja"
 )
 
 // Tokenizer encodes text to token ids and decodes ids to text. It is safe
@@ -27,6 +30,8 @@ type Tokenizer struct {
 	eosIDs             []int32
 	specialVars        map[string]any // special tokens by tokenizer_config name, for templates
 	templates          map[string]string
+	templateMu         sync.Mutex
+	compiled           map[string]*jinja.Template // parsed templates by source
 }
 
 // specialToken is a configured special token; id is -1 when the string is
