@@ -119,9 +119,6 @@ func abs32(v float32) float32 { return math.Float32frombits(math.Float32bits(v) 
 // it is ToF32.
 func Dequantize(w *Tensor) *Tensor { return w.ToF32() }
 
-// dequantRow writes row r of a quantized or half-precision weight as float32.
-func dequantRow(dst []float32, m *kernels.Mat, r int) { kernels.RowRef(dst, m, r) }
-
 // QuantizedFromParts assembles an MLX-quantized Linear weight from the
 // three checkpoint tensors mlx-community stores: weight (U32 [rows,
 // cols·bits/32]), scales and biases ([rows, cols/groupSize], any float
