@@ -60,3 +60,129 @@ func BenchmarkGemmNT(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkDotF32(b *testing.B) {
+	r := rand.New(rand.NewPCG(2, 2))
+	x, y := randF32(r, 4096), randF32(r, 4096)
+	benchTiers(b, func(b *testing.B) {
+		b.SetBytes(2 * 4 * 4096)
+		for b.Loop() {
+			DotF32(x, y)
+		}
+	})
+}
+
+func BenchmarkAxpyF32(b *testing.B) {
+	r := rand.New(rand.NewPCG(2, 3))
+	x, y := randF32(r, 4096), randF32(r, 4096)
+	benchTiers(b, func(b *testing.B) {
+		b.SetBytes(3 * 4 * 4096)
+		for b.Loop() {
+			AxpyF32(1e-9, x, y)
+		}
+	})
+}
+
+func BenchmarkConvert(b *testing.B) {
+	r := rand.New(rand.NewPCG(2, 4))
+	f := randF32(r, 4096)
+	h := make([]uint16, 4096)
+	for _, tc := range []struct {
+		name string
+		fn   func()
+	}{
+		{"F16ToF32", func() { F16ToF32(f, h) }},
+		{"BF16ToF32", func() { BF16ToF32(f, h) }},
+		{"F32ToF16", func() { F32ToF16(h, f) }},
+		{"F32ToBF16", func() { F32ToBF16(h, f) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			benchTiers(b, func(b *testing.B) {
+				b.SetBytes(6 * 4096)
+				for b.Loop() {
+					tc.fn()
+				}
+			})
+		})
+	}
+}
+
+// matBytes is the storage size of w's values (with scales and biases).
+func matBytes(w *Mat) int64 {
+	return int64(4*len(w.F32) + 2*len(w.U16) + 4*len(w.Q) + 4*len(w.Scales) + 4*len(w.Biases))
+}
+
+func BenchmarkMatVec(b *testing.B) {
+	r := rand.New(rand.NewPCG(2, 5))
+	const rows, cols = 4864, 896
+	x := randF32(r, cols)
+	y := make([]float32, rows)
+	for _, mc := range []matCase{{FormatF32, 0}, {FormatF16, 0}, {FormatBF16, 0}, {FormatQ4, 64}, {FormatQ8, 64}} {
+		w := randMat(r, mc, rows, cols)
+		b.Run(mc.String(), func(b *testing.B) {
+			benchTiers(b, func(b *testing.B) {
+				b.SetBytes(matBytes(w))
+				for b.Loop() {
+					MatVec(y, w, 0, rows, x)
+				}
+			})
+		})
+	}
+}
+
+func BenchmarkMatVecQ(b *testing.B) {
+	r := rand.New(rand.NewPCG(2, 6))
+	const rows, cols = 4864, 896
+	x := randF32(r, cols)
+	y := make([]float32, rows)
+	var act ActQ8
+	for _, mc := range []matCase{{FormatQ4, 32}, {FormatQ4, 64}, {FormatQ8, 64}} {
+		w := randMat(r, mc, rows, cols)
+		b.Run(mc.String(), func(b *testing.B) {
+			benchTiers(b, func(b *testing.B) {
+				b.SetBytes(matBytes(w))
+				for b.Loop() {
+					QuantizeActQ8(&act, x)
+					MatVecQ(y, w, 0, rows, &act)
+				}
+			})
+		})
+	}
+}
+
+func BenchmarkQuantizeActQ8(b *testing.B) {
+	x := randF32(rand.New(rand.NewPCG(2, 7)), 4864)
+	var act ActQ8
+	benchTiers(b, func(b *testing.B) {
+		b.SetBytes(4 * 4864)
+		for b.Loop() {
+			QuantizeActQ8(&act, x)
+		}
+	})
+}
+
+// BenchmarkGemmF32 covers attention-sized products: scores = Q·Kᵀ (NT) and
+// out = P·V (NN) for one head of 64 over 512 positions.
+func BenchmarkGemmF32(b *testing.B) {
+	r := rand.New(rand.NewPCG(2, 8))
+	const seq, d = 512, 64
+	q, k, v := randF32(r, seq*d), randF32(r, seq*d), randF32(r, seq*d)
+	s := make([]float32, seq*seq)
+	o := make([]float32, seq*d)
+	b.Run("NT", func(b *testing.B) {
+		benchTiers(b, func(b *testing.B) {
+			for b.Loop() {
+				GemmF32NT(seq, seq, d, q, d, k, d, s, seq, false)
+			}
+			b.ReportMetric(2*float64(seq*seq*d)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+		})
+	})
+	b.Run("NN", func(b *testing.B) {
+		benchTiers(b, func(b *testing.B) {
+			for b.Loop() {
+				GemmF32NN(seq, d, seq, s, seq, v, d, o, d, false)
+			}
+			b.ReportMetric(2*float64(seq*seq*d)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+		})
+	})
+}

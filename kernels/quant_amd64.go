@@ -50,3 +50,31 @@ func qActWith(q4, q8 qdotFunc) qActKernel {
 		return f(&q[0], &scales[0], &biases[0], ng, bpg, &act.Q[0], &act.Scale[0], &act.Sum[0])
 	}
 }
+
+// dotQ4FAVX2 and dotQ8FAVX2 reduce one quantized row against float32 x, as
+// dotQGo does (groupSize a multiple of 8):
+//
+//	for g := 0; g < ngroups; g++ {
+//		s += scales[g]*Σ_{i in g} q[i]*x[i] + biases[g]*Σ_{i in g} x[i]
+//	}
+//
+//go:noescape
+func dotQ4FAVX2(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
+
+//go:noescape
+func dotQ8FAVX2(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
+
+// dotQAVX2 adapts dotQ4FAVX2/dotQ8FAVX2 to rowDots.q.
+func dotQAVX2(x []float32, q []uint32, scales, biases []float32, bits, groupSize int) float32 {
+	ng := len(scales)
+	if ng == 0 {
+		return 0
+	}
+	_ = biases[ng-1]
+	_ = x[ng*groupSize-1]
+	_ = q[ng*groupSize*bits/32-1]
+	if bits == 4 {
+		return dotQ4FAVX2(&x[0], &q[0], &scales[0], &biases[0], ng, groupSize)
+	}
+	return dotQ8FAVX2(&x[0], &q[0], &scales[0], &biases[0], ng, groupSize)
+}

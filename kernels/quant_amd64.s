@@ -149,3 +149,92 @@ TEXT ·qdotQ8VNNI(SB), NOSPLIT, $0-68
 	VMOVSS X0, ret+64(FP)
 	VZEROUPPER
 	RET
+
+// Float row reductions for MatVec on quantized weights (no activation
+// quantization): per group, scale·Σ q·x + bias·Σ x, eight values a step.
+// Registers: DI x, SI weights, R8 scales, R9 biases, CX groups left,
+// DX steps per group, Y6 group Σq·x, Y7 group Σx, Y8/Y9 totals.
+
+DATA qShifts<>+0(SB)/4, $0
+DATA qShifts<>+4(SB)/4, $4
+DATA qShifts<>+8(SB)/4, $8
+DATA qShifts<>+12(SB)/4, $12
+DATA qShifts<>+16(SB)/4, $16
+DATA qShifts<>+20(SB)/4, $20
+DATA qShifts<>+24(SB)/4, $24
+DATA qShifts<>+28(SB)/4, $28
+DATA qShifts<>+32(SB)/4, $0x0f
+GLOBL qShifts<>(SB), RODATA|NOPTR, $36
+
+// Q4F_LOAD widens the eight nibbles of the word at SI to float32 in Y0.
+#define Q4F_LOAD \
+	VPBROADCASTD (SI), Y0  \
+	VPSRLVD      Y13, Y0, Y0 \
+	VPAND        Y12, Y0, Y0 \
+	VCVTDQ2PS    Y0, Y0      \
+	ADDQ         $4, SI
+
+#define Q8F_LOAD \
+	VPMOVZXBD (SI), Y0 \
+	VCVTDQ2PS Y0, Y0   \
+	ADDQ      $8, SI
+
+#define QFROW(LOAD, LG, LB) \
+	VMOVDQU      qShifts<>+0(SB), Y13 \
+	VPBROADCASTD qShifts<>+32(SB), Y12 \
+	VXORPS Y8, Y8, Y8      \
+	VXORPS Y9, Y9, Y9      \
+	SHRQ   $3, DX          \
+LG:                        \
+	VXORPS Y6, Y6, Y6      \
+	VXORPS Y7, Y7, Y7      \
+	MOVQ   DX, BX          \
+LB:                        \
+	LOAD                   \
+	VMOVUPS     (DI), Y1   \
+	VFMADD231PS Y1, Y0, Y6 \
+	VADDPS      Y1, Y7, Y7 \
+	ADDQ   $32, DI         \
+	DECQ   BX              \
+	JNZ    LB              \
+	VBROADCASTSS (R8), Y2  \
+	VFMADD231PS  Y2, Y6, Y8 \
+	VBROADCASTSS (R9), Y3  \
+	VFMADD231PS  Y3, Y7, Y9 \
+	ADDQ   $4, R8          \
+	ADDQ   $4, R9          \
+	DECQ   CX              \
+	JNZ    LG              \
+	VADDPS       Y9, Y8, Y8 \
+	VEXTRACTF128 $1, Y8, X1 \
+	VADDPS       X1, X8, X0 \
+	VSHUFPS      $0x4E, X0, X0, X1 \
+	VADDPS       X1, X0, X0 \
+	VSHUFPS      $0xB1, X0, X0, X1 \
+	VADDPS       X1, X0, X0
+
+// func dotQ4FAVX2(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
+TEXT ·dotQ4FAVX2(SB), NOSPLIT, $0-52
+	MOVQ x+0(FP), DI
+	MOVQ q+8(FP), SI
+	MOVQ scales+16(FP), R8
+	MOVQ biases+24(FP), R9
+	MOVQ ngroups+32(FP), CX
+	MOVQ groupSize+40(FP), DX
+	QFROW(Q4F_LOAD, q4f_g, q4f_b)
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func dotQ8FAVX2(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
+TEXT ·dotQ8FAVX2(SB), NOSPLIT, $0-52
+	MOVQ x+0(FP), DI
+	MOVQ q+8(FP), SI
+	MOVQ scales+16(FP), R8
+	MOVQ biases+24(FP), R9
+	MOVQ ngroups+32(FP), CX
+	MOVQ groupSize+40(FP), DX
+	QFROW(Q8F_LOAD, q8f_g, q8f_b)
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET

@@ -34,6 +34,7 @@ func installArch(t Tier) {
 	BF16ToF32 = widenWith(bf16ToF32AVX2)
 	F32ToF16 = narrowWith(f32ToF16AVX2)
 	F32ToBF16 = narrowWith(f32ToBF16AVX2)
+	dots.q = dotQAVX2
 	switch t {
 	case TierAVX2:
 		gemmArch = gemmArchAVX2

@@ -1,0 +1,139 @@
+// Command gemm compares govlm's float32 GEMM with OpenBLAS on the same
+// shapes and thread count, and measures memory bandwidth against the
+// decode-time matrix-vector kernels. See bench/README.md.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/govlm/govlm/kernels"
+)
+
+func main() {
+	threads := flag.Int("threads", 2, "worker goroutines (and OPENBLAS_NUM_THREADS)")
+	blas := flag.String("openblas", "", "path of the compiled openblas.c timer (empty: skip OpenBLAS)")
+	minTime := flag.Duration("time", time.Second, "minimum timing per measurement")
+	shapes := flag.String("shapes", "1x896x4864,512x896x4864,1024x1024x1024,2048x2048x2048", "comma-separated m×k×n GEMM shapes")
+	memMiB := flag.Int("mem", 1024, "MiB of weights for the bandwidth and matrix-vector measurements")
+	skipGemm := flag.Bool("nogemm", false, "skip the GEMM comparison")
+	skipMem := flag.Bool("nomem", false, "skip the bandwidth measurements")
+	flag.Parse()
+	if err := run(*threads, *blas, *minTime, *shapes, *memMiB, !*skipGemm, !*skipMem); err != nil {
+		fmt.Fprintln(os.Stderr, "gemm:", err)
+		os.Exit(1)
+	}
+}
+
+func run(threads int, blas string, minTime time.Duration, shapes string, memMiB int, doGemm, doMem bool) error {
+	fmt.Printf("# govlm kernels tier %v, %d threads, GOMAXPROCS %d, %s/%s\n", kernels.CurrentTier(), threads, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
+	if doGemm {
+		fmt.Printf("%-18s %12s %12s %8s\n", "GEMM m×k×n", "govlm GF/s", "OpenBLAS GF/s", "ratio")
+		for _, s := range strings.Split(shapes, ",") {
+			m, k, n, err := parseShape(s)
+			if err != nil {
+				return err
+			}
+			ours := gemmGFLOPS(m, k, n, threads, minTime)
+			theirs := 0.0
+			if blas != "" {
+				if theirs, err = openblasGFLOPS(blas, m, k, n, threads, minTime); err != nil {
+					return err
+				}
+			}
+			ratio := "-"
+			if theirs > 0 {
+				ratio = fmt.Sprintf("%.2f", ours/theirs)
+			}
+			fmt.Printf("%-18s %12.1f %12.1f %8s\n", s, ours, theirs, ratio)
+		}
+	}
+	if doMem {
+		memory(threads, minTime, memMiB)
+	}
+	return nil
+}
+
+func parseShape(s string) (m, k, n int, err error) {
+	f := strings.Split(strings.TrimSpace(s), "x")
+	if len(f) != 3 {
+		return 0, 0, 0, fmt.Errorf("shape %q: want m×k×n as MxKxN", s)
+	}
+	var v [3]int
+	for i, p := range f {
+		if v[i], err = strconv.Atoi(p); err != nil || v[i] <= 0 {
+			return 0, 0, 0, fmt.Errorf("shape %q: bad dimension %q", s, p)
+		}
+	}
+	return v[0], v[1], v[2], nil
+}
+
+// parallel runs f(lo, hi) over [0, n) split into threads contiguous ranges,
+// as the tensor package splits weight rows.
+func parallel(n, threads int, f func(lo, hi int)) {
+	var wg sync.WaitGroup
+	for t := 0; t < threads; t++ {
+		lo, hi := n*t/threads, n*(t+1)/threads
+		wg.Go(func() { f(lo, hi) })
+	}
+	wg.Wait()
+}
+
+// timeIt calls f until minTime has passed (after one warm-up call) and
+// returns the mean seconds per call.
+func timeIt(minTime time.Duration, f func()) float64 {
+	f()
+	reps := 0
+	start := time.Now()
+	for time.Since(start) < minTime {
+		f()
+		reps++
+	}
+	return time.Since(start).Seconds() / float64(reps)
+}
+
+func randSlice(n int) []float32 {
+	r := rand.New(rand.NewPCG(1, uint64(n)))
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = r.Float32() - 0.5
+	}
+	return s
+}
+
+func gemmGFLOPS(m, k, n, threads int, minTime time.Duration) float64 {
+	a := randSlice(m * k)
+	w := &kernels.Mat{Format: kernels.FormatF32, Rows: n, Cols: k, F32: randSlice(n * k)}
+	c := make([]float32, m*n)
+	sec := timeIt(minTime, func() {
+		parallel(n, threads, func(lo, hi int) { kernels.GemmNT(c[lo:], n, a, k, m, w, lo, hi) })
+	})
+	return 2 * float64(m) * float64(k) * float64(n) / sec / 1e9
+}
+
+// openblasGFLOPS runs the C timer and parses its one-line report.
+func openblasGFLOPS(bin string, m, k, n, threads int, minTime time.Duration) (float64, error) {
+	cmd := exec.Command(bin, strconv.Itoa(m), strconv.Itoa(k), strconv.Itoa(n), strconv.FormatFloat(minTime.Seconds(), 'f', 3, 64))
+	cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS="+strconv.Itoa(threads))
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, fmt.Errorf("running %s: %w", bin, err)
+	}
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 8 && f[0] == "openblas" {
+			return strconv.ParseFloat(f[7], 64)
+		}
+	}
+	return 0, fmt.Errorf("%s: unexpected output %q", bin, out)
+}

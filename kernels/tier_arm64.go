@@ -1,0 +1,19 @@
+//go:build arm64 && !purego && gc
+
+package kernels
+
+// NEON is part of every arm64 CPU Go supports.
+var available = []Tier{TierGeneric, TierNEON}
+
+// installArch points the dispatch variables at the NEON kernels. Conversions
+// and the quantized reductions stay in Go on arm64 for now.
+func installArch(t Tier) {
+	if t != TierNEON {
+		return
+	}
+	gemmArch = gemmArchNEON
+	DotF32 = dotF32NEON
+	AxpyF32 = axpyF32NEON
+	dots.f16 = dotHalfNEON(dotF16NEON, f16ToF32)
+	dots.bf16 = dotHalfNEON(dotBF16NEON, bf16ToF32)
+}
