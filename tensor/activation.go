@@ -156,3 +156,17 @@ func Activation(name string) (func(*Tensor) *Tensor, error) {
 	}
 	return nil, fmt.Errorf("tensor: unknown activation %q", name)
 }
+
+// SoftcapInPlace sets x = cap·tanh(x/cap), the logit soft-capping of Gemma 2
+// style models; cap <= 0 leaves x unchanged.
+func SoftcapInPlace(x *Tensor, cap float32) {
+	if cap <= 0 {
+		x.wantF32("SoftcapInPlace")
+		return
+	}
+	unaryInPlace("SoftcapInPlace", x, func(d []float32) {
+		for i, v := range d {
+			d[i] = cap * float32(math.Tanh(float64(v/cap)))
+		}
+	})
+}

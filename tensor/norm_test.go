@@ -101,6 +101,14 @@ func TestActivationsAgainstPyTorch(t *testing.T) {
 			t.Fatalf("gated activation wrong at %d", i)
 		}
 	}
+	sc := randT(4, 50)
+	ScaleInPlace(sc, 10)
+	want := make([]float32, 50)
+	for i, v := range sc.Data() {
+		want[i] = float32(5 * math.Tanh(float64(v)/5))
+	}
+	SoftcapInPlace(sc, 5)
+	assertClose(t, "softcap", sc.Data(), want, 1e-6, 1e-6)
 	if _, err := Activation("nope"); err == nil {
 		t.Fatal("unknown activation accepted")
 	}
