@@ -95,6 +95,17 @@ def main():
             common.guarded(results, "qwen2_mlx_4bit", mlx_layout.make_mlx, "qwen2", "qwen2_mlx_4bit", args.out,
                            transformers.Qwen2ForCausalLM, text_models._cases(text_models.CHAT),
                            {"model_type": "qwen2", "layout": "mlx-community (mlx-lm)"})
+    if not only or "qwen2_vl_mlx_4bit" in only:
+        import mlx_layout
+        import transformers
+
+        if os.path.exists(os.path.join(args.out, "qwen2_vl", "reference.json")):
+            tok = transformers.AutoTokenizer.from_pretrained(os.path.join(args.out, "qwen2_vl"))
+            extra = {"image_token_ids": [tok.convert_tokens_to_ids("<|image_pad|>")],
+                     "video_token_ids": [tok.convert_tokens_to_ids("<|video_pad|>")], "qwen_rope": True}
+            common.guarded(results, "qwen2_vl_mlx_4bit", mlx_layout.make_mlx_vlm, "qwen2_vl", "qwen2_vl_mlx_4bit",
+                           args.out, transformers.Qwen2VLForConditionalGeneration, vlm_models._qwen_cases(), extra,
+                           {"model_type": "qwen2_vl", "layout": "mlx-community (mlx-vlm)"})
     for name, r in results.items():
         common.log(f"{name}: {'ERROR ' + r['error'] if 'error' in r else 'ok'}")
     if args.summary:

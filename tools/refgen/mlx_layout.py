@@ -119,3 +119,90 @@ def make_mlx(src_name, dst_name, out_root, model_cls, cases, header_extra):
     write_reference(dst, header, records, ctx["tensors"])
     return {"fixture": dst_name, "cases": [r["name"] for r in records],
             "quantized": len(quantizable & set(weights))}
+
+
+# --------------------------------------------------------------------------------------- mlx-vlm (Qwen2-VL)
+
+# transformers 5.x module names -> checkpoint names (the hub / save_pretrained layout).
+QWEN_VL_HF_TO_CKPT = [("model.language_model.", "model."), ("model.visual.", "visual.")]
+# checkpoint names -> mlx-vlm names (its Model.sanitize).
+QWEN_VL_CKPT_TO_MLX = [("model.", "language_model.model."), ("lm_head.", "language_model.lm_head."),
+                       ("visual.", "vision_tower.")]
+
+
+def _rename(name, pairs):
+    for a, b in pairs:
+        if name.startswith(a):
+            return b + name[len(a):]
+    return name
+
+
+def make_mlx_vlm(src_name, dst_name, out_root, model_cls, cases, ctx_extra, header_extra):
+    """Qwen2-VL in the mlx-community (mlx-vlm) layout: language_model.model.* / language_model.lm_head /
+    vision_tower.*, the Conv3d patch embedding channels-last [out, t, kh, kw, in], every Linear/Embedding
+    with in-dim % 64 == 0 quantized (mlx-vlm's default predicate, vision included), 4.x processor files."""
+    import transformers
+
+    src = os.path.join(out_root, src_name)
+    dst = os.path.join(out_root, dst_name)
+    if os.path.exists(dst):
+        shutil.rmtree(dst)
+    os.makedirs(dst)
+    for f in ("config.json", "generation_config.json", "tokenizer.json"):
+        shutil.copy(os.path.join(src, f), os.path.join(dst, f))
+    for f in os.listdir(os.path.join(src, "layout_4x")):
+        shutil.copy(os.path.join(src, "layout_4x", f), os.path.join(dst, f))
+    weights = load_file(os.path.join(src, "model.safetensors"))
+    model = load_reference_model(model_cls, src)
+    params = dict(model.named_parameters())
+    ckpt_to_hf = {}
+    for pname in params:
+        ckpt_to_hf[_rename(pname, QWEN_VL_HF_TO_CKPT)] = pname
+    missing = [k for k in weights if k not in ckpt_to_hf]
+    if missing:
+        raise RuntimeError(f"checkpoint keys without a parameter: {missing[:5]}")
+    quantizable = set()
+    for mname, mod in model.named_modules():
+        if isinstance(mod, (torch.nn.Linear, torch.nn.Embedding)) and mod.weight.shape[-1] % GROUP == 0:
+            quantizable.add(_rename(mname + ".weight", QWEN_VL_HF_TO_CKPT))
+    out, deq = {}, {}
+    for name, t in weights.items():
+        mname = _rename(name, QWEN_VL_CKPT_TO_MLX)
+        if name in quantizable and t.ndim == 2:
+            words, s, b = quantize(t.float().numpy())
+            s_bf, b_bf = _bf16_round(s), _bf16_round(b)
+            base = mname[: -len(".weight")]
+            out[mname] = torch.from_numpy(words.view(np.int32)).view(torch.uint32)
+            out[base + ".scales"] = s_bf
+            out[base + ".biases"] = b_bf
+            deq[ckpt_to_hf[name]] = torch.from_numpy(dequantize(words, s_bf.float().numpy(), b_bf.float().numpy()))
+        elif name.endswith("patch_embed.proj.weight") and t.ndim == 5:
+            out[mname] = t.permute(0, 2, 3, 4, 1).contiguous()
+        else:
+            out[mname] = t
+    save_file(out, os.path.join(dst, "model.safetensors"), metadata={"format": "mlx"})
+    total = sum(v.numel() * v.element_size() for v in out.values())
+    json.dump({"metadata": {"total_size": total}, "weight_map": {k: "model.safetensors" for k in sorted(out)}},
+              open(os.path.join(dst, "model.safetensors.index.json"), "w"), indent=4)
+    cfg = json.load(open(os.path.join(dst, "config.json")))
+    cfg["quantization"] = {"group_size": GROUP, "bits": BITS}
+    cfg["quantization_config"] = {"group_size": GROUP, "bits": BITS}
+    json.dump(cfg, open(os.path.join(dst, "config.json"), "w"), indent=4)
+    with torch.no_grad():
+        for pname, w in deq.items():
+            params[pname].copy_(w)
+    proc = transformers.AutoProcessor.from_pretrained(src)
+    gen = model.generation_config
+    eos = gen.eos_token_id if isinstance(gen.eos_token_id, list) else [gen.eos_token_id]
+    ctx = {"model": model, "processor": proc, "kind": "vlm", "tensors": {}, "eos_ids": set(eos)}
+    ctx.update(ctx_extra)
+    records = [run_case(ctx, c) for c in cases]
+    header = {"generator": GENERATOR, "fixture": dst_name, "source_fixture": src_name,
+              "weights_dtype": f"mlx affine {BITS}-bit, group {GROUP} (scales/biases bf16); other tensors bf16",
+              "reference_dtype": "float32 (dequantized weights)", "attn_implementation": "eager", "device": "cpu",
+              "quantized_tensors": sorted(_rename(k, QWEN_VL_CKPT_TO_MLX) for k in quantizable & set(weights)),
+              "processor_backend": "image: Qwen2VLImageProcessorPil (PIL); video: Qwen2VLVideoProcessor (torchvision)"}
+    header.update(header_extra)
+    write_reference(dst, header, records, ctx["tensors"])
+    return {"fixture": dst_name, "cases": [r["name"] for r in records],
+            "quantized": len(quantizable & set(weights))}

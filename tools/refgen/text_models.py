@@ -32,7 +32,7 @@ def _pad64(n):
 
 # Gemma 3 scales embeddings by sqrt(hidden) and normalizes every block output (sandwich norms): with
 # embeddings as large as the other weights the tied lm_head just repeats the last input token.
-GEMMA3_EMBED_STD = 0.06
+GEMMA3_EMBED_STD = 0.02
 
 
 def _text_build(model_cls, cfg_cls, tok_fn, cfg_variants_fn, eos_names, pad_vocab=False, embed_std=0.2):
