@@ -187,7 +187,7 @@ func (b *binder) root(module any, prefix string) error {
 // prefix, the rest are alternates tried in order.
 func (b *binder) module(v reflect.Value, prefixes []string) error {
 	var spec Specifier
-	if v.CanAddr() {
+	if v.CanAddr() && v.Addr().CanInterface() {
 		spec, _ = v.Addr().Interface().(Specifier)
 	}
 	t := v.Type()
@@ -195,12 +195,17 @@ func (b *binder) module(v reflect.Value, prefixes []string) error {
 		f := t.Field(i)
 		tag, ok := f.Tag.Lookup("nn")
 		if !ok || tag == "-" {
-			if ok || !f.Anonymous || !f.IsExported() {
+			if ok || !f.Anonymous {
 				continue
 			}
+			// An untagged embedded struct (or pointer to one, exported or
+			// not) is inlined.
 			fv := v.Field(i)
 			if fv.Kind() == reflect.Pointer {
 				if fv.IsNil() {
+					if !fv.CanSet() {
+						continue
+					}
 					fv.Set(reflect.New(fv.Type().Elem()))
 				}
 				fv = fv.Elem()

@@ -210,3 +210,33 @@ func TestWalkFindsLayers(t *testing.T) {
 		t.Errorf("unexpected paths %v", linears)
 	}
 }
+
+type innerParts struct {
+	Proj *Linear `nn:"proj"`
+}
+
+type withEmbedded struct {
+	*innerParts
+	Norm *RMSNorm `nn:"norm"`
+}
+
+func TestBindInlinesEmbeddedStructs(t *testing.T) {
+	m := &withEmbedded{innerParts: &innerParts{Proj: NewLinear(2, 3, false)}}
+	w := map[string]*tensor.Tensor{"proj.weight": tensor.New(3, 2), "norm.weight": tensor.New(2)}
+	if err := Bind(m, w, ""); err != nil {
+		t.Fatal(err)
+	}
+	if m.Proj.Weight != w["proj.weight"] {
+		t.Error("embedded module not bound at the parent's prefix")
+	}
+	var paths []string
+	Walk(m, func(path string, _ any) { paths = append(paths, path) })
+	if !slices.Equal(paths, []string{"", "proj", "norm"}) {
+		t.Errorf("Walk paths %q", paths)
+	}
+	w["proj.weight"] = tensor.New(3, 3)
+	var be *BindError
+	if err := Bind(m, w, ""); !errors.As(err, &be) || len(be.Mismatched) != 1 {
+		t.Errorf("shape check lost through embedding: %v", err)
+	}
+}

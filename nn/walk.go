@@ -19,12 +19,14 @@ func Walk(module any, fn func(path string, m any)) {
 }
 
 func walk(ptr reflect.Value, path string, fn func(string, any)) {
-	fn(path, ptr.Interface())
+	if ptr.CanInterface() {
+		fn(path, ptr.Interface())
+	}
 	v := ptr.Elem()
 	t := v.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if !f.IsExported() {
+		if !f.IsExported() && !f.Anonymous {
 			continue
 		}
 		tag, ok := f.Tag.Lookup("nn")

@@ -1,0 +1,322 @@
+package vlm
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+	"time"
+
+	"github.com/govlm/govlm/nn"
+	"github.com/govlm/govlm/tensor"
+)
+
+// Defaults of GenerateParameters' zero values.
+const (
+	DefaultMaxTokens             = 256
+	DefaultPrefillStepSize       = 512
+	DefaultRepetitionContextSize = 20
+	DefaultKVGroupSize           = 64
+)
+
+// GenerateParameters controls one generation. The zero value is greedy
+// decoding of at most DefaultMaxTokens tokens.
+type GenerateParameters struct {
+	// MaxTokens caps the number of generated tokens (0: DefaultMaxTokens).
+	MaxTokens int
+	// Temperature 0 is greedy (arg-max) decoding.
+	Temperature float32
+	// TopP (nucleus), MinP and TopK filter the candidates at a positive
+	// temperature; 0 disables each.
+	TopP float32
+	MinP float32
+	TopK int
+	// RepetitionPenalty divides positive and multiplies negative logits of
+	// tokens seen in the last RepetitionContextSize tokens (0 or 1: off).
+	RepetitionPenalty     float32
+	RepetitionContextSize int
+	// PresencePenalty is subtracted once from every token seen in that
+	// context, FrequencyPenalty once per occurrence.
+	PresencePenalty  float32
+	FrequencyPenalty float32
+	// Seed makes sampling reproducible.
+	Seed uint64
+	// PrefillStepSize is the prompt chunk size (0: DefaultPrefillStepSize).
+	PrefillStepSize int
+	// MaxKVSize bounds each layer's cache (0: unbounded).
+	MaxKVSize int
+	// KVBits (4 or 8) quantizes the caches once they hold more than
+	// QuantizedKVStart positions, in groups of KVGroupSize
+	// (0: DefaultKVGroupSize).
+	KVBits           int
+	KVGroupSize      int
+	QuantizedKVStart int
+	// StopStrings end generation when the text contains one of them; the
+	// stop string and what follows are not yielded.
+	StopStrings []string
+}
+
+func (p GenerateParameters) withDefaults() GenerateParameters {
+	if p.MaxTokens <= 0 {
+		p.MaxTokens = DefaultMaxTokens
+	}
+	if p.PrefillStepSize <= 0 {
+		p.PrefillStepSize = DefaultPrefillStepSize
+	}
+	if p.RepetitionContextSize <= 0 {
+		p.RepetitionContextSize = DefaultRepetitionContextSize
+	}
+	if p.KVGroupSize <= 0 {
+		p.KVGroupSize = DefaultKVGroupSize
+	}
+	return p
+}
+
+func (p GenerateParameters) validate() error {
+	if p.KVBits != 0 && p.KVBits != 4 && p.KVBits != 8 {
+		return Errorf(KindGeneration, "KV cache bits %d unsupported (4 or 8)", p.KVBits)
+	}
+	if p.MaxKVSize < 0 || p.QuantizedKVStart < 0 {
+		return Errorf(KindGeneration, "negative MaxKVSize or QuantizedKVStart")
+	}
+	return nil
+}
+
+// StopReason says why generation ended.
+type StopReason string
+
+// Stop reasons.
+const (
+	StopEOS       StopReason = "eos"
+	StopLength    StopReason = "length"
+	StopString    StopReason = "stop_string"
+	StopCancelled StopReason = "cancelled"
+)
+
+// CompletionInfo is the record of one finished generation.
+type CompletionInfo struct {
+	PromptTokens int
+	// PromptTime covers Prepare (vision tower and prefill) and the first
+	// forward pass, up to the logits of the first generated token.
+	PromptTime time.Duration
+	PromptTPS  float64
+	// GenerationTokens counts sampled tokens (the EOS token included).
+	GenerationTokens int
+	GenerationTime   time.Duration
+	GenerationTPS    float64
+	// TimeToFirstToken is measured from the start of Generate.
+	TimeToFirstToken time.Duration
+	StopReason       StopReason
+	// PeakMemory is the largest Go heap (live objects, sampled after
+	// prefill and after every step, from runtime/metrics) plus the bytes of
+	// memory-mapped weight files. Memory the OS pages in lazily for mmap'd
+	// weights is counted in full.
+	PeakMemory uint64
+}
+
+func (c *CompletionInfo) String() string {
+	return fmt.Sprintf("prompt: %d tokens, %.2f tokens/s; generation: %d tokens, %.2f tokens/s; TTFT %v; stop: %s; peak memory %.1f MiB",
+		c.PromptTokens, c.PromptTPS, c.GenerationTokens, c.GenerationTPS, c.TimeToFirstToken.Round(time.Millisecond), c.StopReason, float64(c.PeakMemory)/(1<<20))
+}
+
+// Chunk is one piece of generated output: new text (possibly empty while
+// the detokenizer or the stop-string check holds text back) and the token
+// ids sampled since the previous chunk. The last chunk has Info set.
+type Chunk struct {
+	Text   string
+	Tokens []int32
+	Info   *CompletionInfo
+}
+
+// Generate streams the model's continuation of input. It stops at an EOS
+// token (of the tokenizer, config.json, generation_config.json or the
+// configuration's extra EOS tokens), a stop string, MaxTokens or when ctx is
+// done; the final chunk carries the CompletionInfo. Errors are yielded with
+// an empty chunk and end the sequence; cancellation yields the final chunk
+// (StopCancelled) together with ctx's error. Breaking out of the loop stops
+// generation.
+func Generate(ctx context.Context, mc *ModelContext, input *LMInput, params GenerateParameters) iter.Seq2[Chunk, error] {
+	return func(yield func(Chunk, error) bool) {
+		if mc == nil || mc.Model == nil || mc.Tokenizer == nil {
+			yield(Chunk{}, Errorf(KindGeneration, "model context without model or tokenizer"))
+			return
+		}
+		dec := mc.Tokenizer.NewStreamDecoder(true)
+		run(ctx, mc.Model, dec, mc.EOSTokenIDs, mc.WeightBytes, input, params, yield)
+	}
+}
+
+// streamDecoder is the incremental detokenizer Generate needs.
+type streamDecoder interface {
+	Add(id int32) string
+	Flush() string
+}
+
+// Tokens streams sampled token ids of model's continuation of input without
+// detokenizing: the loop Generate is built on, for benchmarks and callers
+// that decode themselves. It stops at one of eos (which is yielded), at
+// MaxTokens or when ctx is done.
+func Tokens(ctx context.Context, model LanguageModel, input *LMInput, params GenerateParameters, eos []int32) iter.Seq2[int32, error] {
+	return func(yield func(int32, error) bool) {
+		run(ctx, model, nil, eos, 0, input, params, func(c Chunk, err error) bool {
+			if err != nil {
+				return yield(0, err)
+			}
+			for _, t := range c.Tokens {
+				if !yield(t, nil) {
+					return false
+				}
+			}
+			return true
+		})
+	}
+}
+
+// run is the generation loop. dec may be nil (no text).
+func run(ctx context.Context, model LanguageModel, dec streamDecoder, eos []int32, weightBytes int64,
+	input *LMInput, params GenerateParameters, yield func(Chunk, error) bool) {
+	start := time.Now()
+	if err := params.validate(); err != nil {
+		yield(Chunk{}, err)
+		return
+	}
+	p := params.withDefaults()
+	sampler, err := NewSampler(p)
+	if err != nil {
+		yield(Chunk{}, err)
+		return
+	}
+	if input == nil || len(input.Tokens) == 0 {
+		yield(Chunk{}, Errorf(KindGeneration, "empty prompt"))
+		return
+	}
+	mem := newPeakMemory(weightBytes)
+	info := &CompletionInfo{PromptTokens: len(input.Tokens)}
+	finish := func(reason StopReason, text string, err error) {
+		info.StopReason = reason
+		info.PeakMemory = mem.peak()
+		yield(Chunk{Text: text, Info: info}, err)
+	}
+	cancelled := func() bool { return ctx.Err() != nil }
+
+	caches := model.NewCaches(p)
+	res, err := model.Prepare(ctx, input, caches, p.PrefillStepSize)
+	if err != nil {
+		if cancelled() {
+			finish(StopCancelled, "", ctx.Err())
+			return
+		}
+		yield(Chunk{}, fmt.Errorf("preparing the prompt: %w", err))
+		return
+	}
+	logits := res.Logits
+	if logits == nil {
+		if len(res.Tokens) == 0 {
+			yield(Chunk{}, Errorf(KindGeneration, "Prepare returned neither logits nor tokens"))
+			return
+		}
+		if logits, err = model.Forward(res.Tokens, caches); err != nil {
+			yield(Chunk{}, fmt.Errorf("prefill: %w", err))
+			return
+		}
+	}
+	row := lastRow(logits, nil)
+	logits.Release()
+	info.PromptTime = time.Since(start)
+	info.PromptTPS = rate(info.PromptTokens, info.PromptTime)
+	mem.sample()
+
+	stops := newStopMatcher(p.StopStrings)
+	history := slices.Clone(input.Tokens)
+	genStart := time.Now()
+	reason := StopLength
+	for {
+		tok := sampler.Sample(row, history)
+		if info.GenerationTokens == 0 {
+			info.TimeToFirstToken = time.Since(start)
+		}
+		info.GenerationTokens++
+		history = append(history, tok)
+		if slices.Contains(eos, tok) {
+			reason = StopEOS
+			if dec == nil && !yield(Chunk{Tokens: []int32{tok}}, nil) {
+				return
+			}
+			break
+		}
+		var text string
+		if dec != nil {
+			text = dec.Add(tok)
+		}
+		text, hit := stops.push(text)
+		if !yield(Chunk{Text: text, Tokens: []int32{tok}}, nil) {
+			return
+		}
+		if hit {
+			reason = StopString
+			dec = nil // discard what follows the stop string
+			break
+		}
+		if info.GenerationTokens >= p.MaxTokens {
+			break
+		}
+		if cancelled() {
+			reason = StopCancelled
+			break
+		}
+		maybeQuantize(caches, p)
+		logits, err := model.Forward([]int32{tok}, caches)
+		if err != nil {
+			yield(Chunk{}, fmt.Errorf("decoding step %d: %w", info.GenerationTokens, err))
+			return
+		}
+		row = lastRow(logits, row)
+		logits.Release()
+		mem.sample()
+	}
+	info.GenerationTime = time.Since(genStart)
+	info.GenerationTPS = rate(info.GenerationTokens, info.GenerationTime)
+	var tail string
+	if dec != nil {
+		t, _ := stops.push(dec.Flush())
+		tail = t + stops.flush()
+	}
+	var cerr error
+	if reason == StopCancelled {
+		cerr = ctx.Err()
+	}
+	finish(reason, tail, cerr)
+}
+
+// lastRow copies the last row of logits ([n, vocab] or [vocab]) into buf.
+func lastRow(logits *tensor.Tensor, buf []float32) []float32 {
+	v := logits.Dim(-1)
+	d := logits.Data()
+	return append(buf[:0], d[len(d)-v:]...)
+}
+
+func rate(n int, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(n) / d.Seconds()
+}
+
+// maybeQuantize replaces growing caches by quantized ones once they hold
+// more than QuantizedKVStart positions (mlx-lm's kv_bits behaviour).
+func maybeQuantize(caches []nn.Cache, p GenerateParameters) {
+	if p.KVBits == 0 {
+		return
+	}
+	for i, c := range caches {
+		kv, ok := c.(*nn.KVCache)
+		if !ok || kv.Offset() <= p.QuantizedKVStart {
+			continue
+		}
+		q, err := kv.ToQuantized(p.KVBits, p.KVGroupSize)
+		if err != nil {
+			continue // head size not a multiple of the group: keep F32
+		}
+		caches[i] = q
+	}
+}

@@ -1,0 +1,262 @@
+package vlm
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/govlm/govlm/tokenizer"
+)
+
+func init() { RegisterModel(tinyModelType, newTinyModel) }
+
+var tinyPrompt = []int32{7, 4, 11, 11, 14, 26, 22, 14, 17, 11, 3}
+
+// greedyReference recomputes the whole history with fresh caches for every
+// token: no cache reuse, no chunking.
+func greedyReference(t *testing.T, m *tinyModel, prompt []int32, n int) []int32 {
+	t.Helper()
+	hist := slices.Clone(prompt)
+	var out []int32
+	for range n {
+		logits, err := m.Forward(hist, m.NewCaches(GenerateParameters{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := argmax(lastRow(logits, nil))
+		logits.Release()
+		out = append(out, tok)
+		hist = append(hist, tok)
+	}
+	return out
+}
+
+func collectTokens(t *testing.T, m LanguageModel, prompt []int32, p GenerateParameters, eos []int32) []int32 {
+	t.Helper()
+	var out []int32
+	for tok, err := range Tokens(context.Background(), m, &LMInput{Tokens: prompt}, p, eos) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, tok)
+	}
+	return out
+}
+
+func TestTokensMatchFullRecompute(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		sliding int
+		step    int
+	}{
+		{"one chunk", 0, 0},
+		{"chunks of 3", 0, 3},
+		{"chunks of 1", 0, 1},
+		{"sliding window 5, chunks of 4", 5, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := tinyCfg
+			cfg.Sliding = tc.sliding
+			m := newBoundTinyModel(t, cfg, 1)
+			const n = 12
+			want := greedyReference(t, m, tinyPrompt, n)
+			got := collectTokens(t, m, tinyPrompt, GenerateParameters{MaxTokens: n, PrefillStepSize: tc.step}, nil)
+			if !slices.Equal(got, want) {
+				t.Fatalf("generated %v, full recompute gives %v", got, want)
+			}
+			if len(slices.Compact(slices.Clone(want))) < 3 {
+				t.Fatalf("degenerate reference %v: the test would not notice cache errors", want)
+			}
+		})
+	}
+}
+
+func TestTokensQuantizedKVCache(t *testing.T) {
+	m := newBoundTinyModel(t, tinyCfg, 1)
+	want := greedyReference(t, m, tinyPrompt, 1)
+	// Head size 8 is not a multiple of any supported group: the caches stay
+	// in float32 and the tokens must not change.
+	got := collectTokens(t, m, tinyPrompt, GenerateParameters{MaxTokens: 6, KVBits: 8, QuantizedKVStart: 2}, nil)
+	if len(got) != 6 || got[0] != want[0] {
+		t.Fatalf("got %v, first greedy token %d", got, want[0])
+	}
+}
+
+func TestTokensStopAtEOS(t *testing.T) {
+	m := newBoundTinyModel(t, tinyCfg, 1)
+	ref := greedyReference(t, m, tinyPrompt, 8)
+	eos := ref[4]
+	i := slices.Index(ref, eos)
+	got := collectTokens(t, m, tinyPrompt, GenerateParameters{MaxTokens: 8}, []int32{eos})
+	if !slices.Equal(got, ref[:i+1]) {
+		t.Fatalf("with EOS %d got %v, want %v", eos, got, ref[:i+1])
+	}
+}
+
+func TestTokensSeededSampling(t *testing.T) {
+	m := newBoundTinyModel(t, tinyCfg, 1)
+	p := GenerateParameters{MaxTokens: 10, Temperature: 1.5, TopP: 0.95, Seed: 42}
+	a := collectTokens(t, m, tinyPrompt, p, nil)
+	b := collectTokens(t, m, tinyPrompt, p, nil)
+	if !slices.Equal(a, b) {
+		t.Fatalf("same seed gave %v and %v", a, b)
+	}
+}
+
+func TestTokensRejectBadParameters(t *testing.T) {
+	m := newBoundTinyModel(t, tinyCfg, 1)
+	for _, p := range []GenerateParameters{{KVBits: 3}, {Temperature: -1}, {TopP: 2}, {MaxKVSize: -1}} {
+		for _, err := range Tokens(context.Background(), m, &LMInput{Tokens: tinyPrompt}, p, nil) {
+			if !errors.Is(err, ErrGeneration) {
+				t.Errorf("%+v: got %v, want a generation error", p, err)
+			}
+			break
+		}
+	}
+	for _, err := range Tokens(context.Background(), m, &LMInput{}, GenerateParameters{}, nil) {
+		if !errors.Is(err, ErrGeneration) {
+			t.Errorf("empty prompt: got %v", err)
+		}
+		break
+	}
+	for _, err := range Tokens(context.Background(), m, &LMInput{Tokens: []int32{99}}, GenerateParameters{}, nil) {
+		if err == nil {
+			t.Error("out-of-vocabulary prompt accepted")
+		}
+		break
+	}
+}
+
+// tinyContext is a ModelContext over the directly built tiny model and the
+// tiny tokenizer.
+func tinyContext(t *testing.T, eos []int32) *ModelContext {
+	t.Helper()
+	dir := t.TempDir()
+	writeTinyTokenizer(t, dir)
+	tok, err := tokenizer.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &ModelContext{Model: newBoundTinyModel(t, tinyCfg, 1), Tokenizer: tok, EOSTokenIDs: eos}
+}
+
+type genResult struct {
+	text   string
+	tokens []int32
+	info   *CompletionInfo
+	err    error
+	chunks int
+}
+
+func generate(ctx context.Context, mc *ModelContext, p GenerateParameters) genResult {
+	var r genResult
+	for c, err := range Generate(ctx, mc, &LMInput{Tokens: tinyPrompt}, p) {
+		r.chunks++
+		r.text += c.Text
+		r.tokens = append(r.tokens, c.Tokens...)
+		if c.Info != nil {
+			r.info = c.Info
+		}
+		if err != nil {
+			r.err = err
+		}
+	}
+	return r
+}
+
+func TestGenerateTextAndInfo(t *testing.T) {
+	mc := tinyContext(t, nil)
+	r := generate(context.Background(), mc, GenerateParameters{MaxTokens: 10})
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if want := mc.Tokenizer.Decode(r.tokens, true); r.text != want {
+		t.Errorf("streamed text %q, Decode gives %q", r.text, want)
+	}
+	i := r.info
+	if i == nil || i.StopReason != StopLength || i.GenerationTokens != 10 || i.PromptTokens != len(tinyPrompt) {
+		t.Fatalf("info %+v", i)
+	}
+	if i.PeakMemory == 0 || i.PromptTPS <= 0 || i.GenerationTPS <= 0 || i.TimeToFirstToken <= 0 {
+		t.Errorf("info has empty measurements: %+v", i)
+	}
+	if i.String() == "" {
+		t.Error("empty summary")
+	}
+}
+
+func TestGenerateEOSFromContext(t *testing.T) {
+	mc := tinyContext(t, nil)
+	ref := generate(context.Background(), mc, GenerateParameters{MaxTokens: 10})
+	eos := ref.tokens[5]
+	mc.EOSTokenIDs = []int32{eos}
+	r := generate(context.Background(), mc, GenerateParameters{MaxTokens: 10})
+	i := slices.Index(ref.tokens, eos)
+	if r.info.StopReason != StopEOS || !slices.Equal(r.tokens, ref.tokens[:i]) || r.info.GenerationTokens != i+1 {
+		t.Fatalf("EOS %d: tokens %v (info %+v), reference %v", eos, r.tokens, r.info, ref.tokens)
+	}
+}
+
+func TestGenerateStopStrings(t *testing.T) {
+	mc := tinyContext(t, nil)
+	ref := generate(context.Background(), mc, GenerateParameters{MaxTokens: 16})
+	if len(ref.text) < 8 {
+		t.Fatalf("reference text %q too short", ref.text)
+	}
+	stop := ref.text[4:7]
+	cut := strings.Index(ref.text, stop)
+	r := generate(context.Background(), mc, GenerateParameters{MaxTokens: 16, StopStrings: []string{"zzzzzzzzzzzz", stop}})
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.info.StopReason != StopString || r.text != ref.text[:cut] {
+		t.Fatalf("stop %q: text %q (reason %s), want %q", stop, r.text, r.info.StopReason, ref.text[:cut])
+	}
+}
+
+func TestGenerateCancellation(t *testing.T) {
+	mc := tinyContext(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var r genResult
+	for c, err := range Generate(ctx, mc, &LMInput{Tokens: tinyPrompt}, GenerateParameters{MaxTokens: 50}) {
+		r.tokens = append(r.tokens, c.Tokens...)
+		if len(r.tokens) == 3 {
+			cancel()
+		}
+		if c.Info != nil {
+			r.info, r.err = c.Info, err
+		}
+	}
+	if r.info == nil || r.info.StopReason != StopCancelled || !errors.Is(r.err, context.Canceled) || len(r.tokens) != 3 {
+		t.Fatalf("after cancel: %d tokens, info %+v, err %v", len(r.tokens), r.info, r.err)
+	}
+}
+
+func TestGenerateBreakStops(t *testing.T) {
+	mc := tinyContext(t, nil)
+	n := 0
+	for range Generate(context.Background(), mc, &LMInput{Tokens: tinyPrompt}, GenerateParameters{MaxTokens: 50}) {
+		n++
+		if n == 2 {
+			break
+		}
+	}
+	if n != 2 {
+		t.Fatalf("loop ran %d times", n)
+	}
+}
+
+func BenchmarkTinyDecode(b *testing.B) {
+	m := newBoundTinyModel(b, tinyCfg, 1)
+	b.ResetTimer()
+	for range b.N {
+		for _, err := range Tokens(context.Background(), m, &LMInput{Tokens: tinyPrompt}, GenerateParameters{MaxTokens: 32}, nil) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
