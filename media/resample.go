@@ -88,25 +88,41 @@ func Resize(m *Image, w, h int, f Filter) (*Image, error) {
 	return src, nil
 }
 
-// resizeRows runs the horizontal pass over source rows [first, last).
+// blockRows is how many source rows the horizontal pass transposes and
+// filters together: 16 RGB rows make 48 accumulator lanes per output column.
+const blockRows = 16
+
+// resizeRows runs the horizontal pass over source rows [first, last). Blocks
+// of blockRows rows are transposed so that each output column becomes a
+// weighted sum of contiguous 48-byte columns (dotU8), then clipped back into
+// rows.
 func resizeRows(m *Image, first, last, w int, fw fixedWeights) *Image {
 	out := NewImage(w, last-first)
-	parallel.For(out.H, max(1, 16384/max(1, w)), func(lo, hi int) {
-		for y := lo; y < hi; y++ {
-			in := m.Pix[3*(y+first)*m.W : 3*(y+first+1)*m.W]
-			d := out.Pix[3*y*w : 3*(y+1)*w]
-			for x := 0; x < w; x++ {
-				s := in[3*fw.start[x]:]
-				k := fw.w[x*fw.stride : x*fw.stride+fw.n[x]]
-				const bias = 1 << (precisionBits - 1)
-				r, g, b := int32(bias), int32(bias), int32(bias)
-				for j, kv := range k {
-					p := s[3*j : 3*j+3]
-					r += int32(p[0]) * kv
-					g += int32(p[1]) * kv
-					b += int32(p[2]) * kv
+	blocks := (out.H + blockRows - 1) / blockRows
+	const lanes = 3 * blockRows
+	parallel.For(blocks, max(1, 2048/max(1, w)), func(lo, hi int) {
+		cols := make([]uint8, m.W*lanes)
+		acc := make([]int32, lanes)
+		for blk := lo; blk < hi; blk++ {
+			y0 := blk * blockRows
+			rows := min(blockRows, out.H-y0)
+			for r := 0; r < rows; r++ {
+				in := m.Pix[3*(first+y0+r)*m.W : 3*(first+y0+r+1)*m.W]
+				for x := 0; x < m.W; x++ {
+					c := cols[x*lanes+3*r : x*lanes+3*r+3]
+					c[0], c[1], c[2] = in[3*x], in[3*x+1], in[3*x+2]
 				}
-				d[3*x], d[3*x+1], d[3*x+2] = clipFixed(r), clipFixed(g), clipFixed(b)
+			}
+			for x := 0; x < w; x++ {
+				for i := range acc {
+					acc[i] = 1 << (precisionBits - 1)
+				}
+				k := fw.w[x*fw.stride : x*fw.stride+fw.n[x]]
+				dotU8(acc, cols[fw.start[x]*lanes:], lanes, k)
+				for r := 0; r < rows; r++ {
+					d := out.Pix[3*((y0+r)*w+x):]
+					d[0], d[1], d[2] = clipFixed(acc[3*r]), clipFixed(acc[3*r+1]), clipFixed(acc[3*r+2])
+				}
 			}
 		}
 	})
@@ -114,7 +130,7 @@ func resizeRows(m *Image, first, last, w int, fw fixedWeights) *Image {
 }
 
 // resizeCols runs the vertical pass: output row y is a weighted sum of whole
-// source rows, accumulated a row at a time.
+// source rows.
 func resizeCols(m *Image, h int, fw fixedWeights) *Image {
 	out := NewImage(m.W, h)
 	n := 3 * m.W
@@ -125,13 +141,7 @@ func resizeCols(m *Image, h int, fw fixedWeights) *Image {
 				acc[i] = 1 << (precisionBits - 1)
 			}
 			k := fw.w[y*fw.stride : y*fw.stride+fw.n[y]]
-			for j, kv := range k {
-				row := m.Pix[(fw.start[y]+j)*n : (fw.start[y]+j+1)*n]
-				acc := acc[:len(row)]
-				for i, v := range row {
-					acc[i] += int32(v) * kv
-				}
-			}
+			dotU8(acc, m.Pix[fw.start[y]*n:], n, k)
 			d := out.Pix[y*n : (y+1)*n]
 			for i, v := range acc {
 				d[i] = clipFixed(v)
