@@ -114,7 +114,8 @@ def make_mlx(src_name, dst_name, out_root, model_cls, cases, header_extra):
     header = {"generator": GENERATOR, "fixture": dst_name, "source_fixture": src_name, "weights_dtype":
               f"mlx affine {BITS}-bit, group {GROUP} (scales/biases bf16); unquantized tensors bf16",
               "reference_dtype": "float32 (dequantized weights)", "attn_implementation": "eager", "device": "cpu",
-              "quantized_tensors": sorted(quantizable & set(weights))}
+              "quantized_tensors": sorted(quantizable & set(weights)),
+              "processor_backend": "tokenizer only (tokenizers backend)"}
     header.update(header_extra)
     write_reference(dst, header, records, ctx["tensors"])
     return {"fixture": dst_name, "cases": [r["name"] for r in records],
