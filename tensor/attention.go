@@ -29,9 +29,11 @@ type AttentionOptions struct {
 // Attention computes softmax(q·kᵀ·scale + mask)·v for q [Lq, Hq, D],
 // k [Lk, Hkv, D] and v [Lk, Hkv, Dv], giving [Lq, Hq, Dv]. Query heads are
 // grouped over key/value heads (Hq a multiple of Hkv; head h reads kv head
-// h/(Hq/Hkv)). Rows are computed one at a time with a fused, max-subtracted
-// softmax; a query that may see no key gets zeros. Attention panics with a
-// *ShapeError when the shapes disagree.
+// h/(Hq/Hkv)). The softmax subtracts each row's maximum; a query that may
+// see no key gets zeros. Scores are never materialised for the whole
+// problem: a worker holds one tile of at most 32 query rows × the visible
+// keys (prefill) or one chunk of 256 keys per head group (decode). Attention
+// panics with a *ShapeError when the shapes disagree.
 func Attention(q, k, v *Tensor, opts AttentionOptions) *Tensor {
 	q.wantF32("Attention")
 	k.wantF32("Attention")
