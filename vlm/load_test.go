@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -217,5 +218,32 @@ func TestCombineQuantizedShapes(t *testing.T) {
 	w2["y.biases"] = tensor.New(3, 3)
 	if _, err := CombineQuantized(w2, q); !errors.Is(err, ErrLoad) {
 		t.Fatalf("inconsistent shapes: %v", err)
+	}
+}
+
+// TestLoadDoesNotCopyWeights loads a checkpoint of ~10 MiB of F32 weights
+// and checks that the heap grew by a small fraction of that: the weights
+// stay in the memory-mapped file.
+func TestLoadDoesNotCopyWeights(t *testing.T) {
+	cfg := tinyCfg
+	cfg.Vocab, cfg.Hidden, cfg.Inter, cfg.Heads, cfg.KVHeads, cfg.HeadDim = 30, 256, 1024, 8, 4, 32
+	cfg.Layers = 3
+	dir := writeTinyCheckpoint(t, cfg, 3, 0)
+	st, err := os.Stat(filepath.Join(dir, "model.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	mc := loadTiny(t, dir, LoadOptions{}, ModelConfiguration{})
+	runtime.ReadMemStats(&after)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	t.Logf("weights %d bytes, load allocated %d bytes", st.Size(), allocated)
+	if allocated > uint64(st.Size())/10 {
+		t.Errorf("loading %d bytes of weights allocated %d bytes", st.Size(), allocated)
+	}
+	if mc.WeightBytes < st.Size()*9/10 {
+		t.Errorf("WeightBytes %d for a %d-byte file", mc.WeightBytes, st.Size())
 	}
 }
