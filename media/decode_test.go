@@ -307,3 +307,26 @@ func FuzzDecodeBytes(f *testing.F) {
 		}
 	})
 }
+
+// TestDecode16BitPNG checks 16-bit PNGs against Pillow 9.4's convert("RGB")
+// of the same files (values recorded from PIL): colour keeps the high byte,
+// 16-bit grey clips at 255.
+func TestDecode16BitPNG(t *testing.T) {
+	tests := []struct {
+		file string
+		want []uint8
+	}{
+		{"png16_rgb.png", []uint8{18, 255, 0, 81, 255, 0, 145, 255, 0, 208, 255, 0}},
+		{"png16_rgba.png", []uint8{18, 255, 0, 81, 255, 0, 145, 255, 0, 208, 255, 0}},
+		{"png16_gray.png", []uint8{0, 0, 0, 100, 100, 100, 200, 200, 200, 255, 255, 255}},
+	}
+	for _, tt := range tests {
+		m, err := DecodeFile(filepath.Join("testdata", tt.file), DecodeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(m.Pix, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.file, m.Pix, tt.want)
+		}
+	}
+}
