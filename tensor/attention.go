@@ -115,6 +115,24 @@ func (c *attnCtx) keys(i int) (int, int) {
 func (c *attnCtx) scoreRow(s []float32, i, h, J0 int) float32 {
 	j0, j1 := c.keys(i)
 	ninf := float32(math.Inf(-1))
+	if c.maskB == nil && c.maskF == nil && c.o.Softcap <= 0 {
+		// Fast path: only the visible range [j0, j1) and the scale.
+		lo, hi := min(max(j0-J0, 0), len(s)), min(max(j1-J0, 0), len(s))
+		for x := range s[:lo] {
+			s[x] = ninf
+		}
+		for x := range s[hi:] {
+			s[hi+x] = ninf
+		}
+		m := ninf
+		mid := s[lo:max(lo, hi)]
+		for x, v := range mid {
+			v *= c.o.Scale
+			mid[x] = v
+			m = max(m, v)
+		}
+		return m
+	}
 	moff := i * c.lk
 	if c.maskPerHead {
 		moff += h * c.lq * c.lk
@@ -215,13 +233,7 @@ func expNormalize(row []float32, m float32) {
 		clear(row)
 		return
 	}
-	var sum float32
-	for j, x := range row {
-		e := expf(x - m)
-		row[j] = e
-		sum += e
-	}
-	inv := 1 / sum
+	inv := 1 / expShiftSum(row, m)
 	for j := range row {
 		row[j] *= inv
 	}
@@ -265,13 +277,7 @@ func (c *attnCtx) decode() {
 					clear(row)
 					continue
 				}
-				var sum float32
-				for j, x := range row {
-					e := expf(x - m)
-					row[j] = e
-					sum += e
-				}
-				ls[r] = sum
+				ls[r] = expShiftSum(row, m)
 			}
 			kernels.GemmF32NN(g, c.dv, w, s, w, c.vd[(J0*c.hkv+kh)*c.dv:], c.hkv*c.dv, os, c.dv, false)
 		}

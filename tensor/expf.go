@@ -44,3 +44,39 @@ func expf(x float32) float32 {
 	}
 	return y * math.Float32frombits(uint32(n+127)<<23)
 }
+
+// expShiftSum replaces every x of row by e^(x−m) and returns the sum, in
+// index order. m is the row maximum, so every exponent is ≤ 0. It is
+// expf's algorithm inlined into the loop, except that results below about
+// 2^-127 (x−m ≲ −87.7) are flushed to zero instead of becoming subnormal,
+// which a softmax cannot notice.
+func expShiftSum(row []float32, m float32) float32 {
+	const (
+		log2e = 1.44269504088896341
+		ln2Hi = 0.693359375
+		ln2Lo = -2.12194440e-4
+		magic = 0x1.8p23
+	)
+	var sum float32
+	for i, v := range row {
+		x := v - m
+		if !(x >= -88) { // also catches −Inf and NaN
+			x = -88 // 2^-127 below: the scale factor's bits are 0
+		}
+		f := x*log2e + magic
+		n := int32(math.Float32bits(f)) - 0x4b400000
+		fn := f - magic
+		r := x - fn*ln2Hi - fn*ln2Lo
+		p := float32(1.9875691500e-4)
+		p = p*r + 1.3981999507e-3
+		p = p*r + 8.3334519073e-3
+		p = p*r + 4.1665795894e-2
+		p = p*r + 1.6666665459e-1
+		p = p*r + 5.0000001201e-1
+		y := p*r*r + r + 1
+		e := y * math.Float32frombits(uint32(n+127)<<23)
+		row[i] = e
+		sum += e
+	}
+	return sum
+}

@@ -27,3 +27,23 @@ func TestExpf(t *testing.T) {
 		t.Fatal("special values wrong")
 	}
 }
+
+func TestExpShiftSum(t *testing.T) {
+	row := []float32{0, -1, -10, -86, -86.1, -87, -87.5, -88, -88.5, -200, float32(math.Inf(-1)), 1.5}
+	in := append([]float32(nil), row...)
+	sum := expShiftSum(row, 1.5)
+	var want float32
+	for i, v := range in {
+		e := expf(v - 1.5)
+		if v-1.5 <= -88 {
+			e = 0 // flushed
+		}
+		if row[i] != e {
+			t.Fatalf("[%d] e^%v = %g, want %g", i, v-3, row[i], e)
+		}
+		want += e
+	}
+	if sum != want {
+		t.Fatalf("sum %g, want %g", sum, want)
+	}
+}

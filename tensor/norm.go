@@ -39,13 +39,7 @@ func softmaxRow(r []float32) {
 		clear(r)
 		return
 	}
-	var sum float32
-	for i, v := range r {
-		e := exp32(v - m)
-		r[i] = e
-		sum += e
-	}
-	inv := 1 / sum
+	inv := 1 / expShiftSum(r, m)
 	for i := range r {
 		r[i] *= inv
 	}
