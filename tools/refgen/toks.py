@@ -30,6 +30,21 @@ PROMPT_SENTENCES = [
     "caption en", "answer en what is this?", "Once upon a time there was a little model.",
 ]
 
+# Plain English, so that common words get merges too (the Python sources are mostly code).
+ENGLISH = (
+    "The people of the town said that there was a long way to go. What would you like to see? "
+    "We can make a picture of the water, the sun and the moon. She had been there for a short time, "
+    "and then they came back with more people. This is the first time that I have seen it. "
+    "How many are there in the image? It was a good day, and the cat sat on the table near the window. "
+    "The capital of a country is the city where its government is. Answer the question in one word. "
+    "Describe what you see: a man, a woman, a dog, a car, a house, a tree, a cup, a rocket, a coffee. "
+    "Compare the two pictures and tell me what is different. Hello, how are you? Thank you very much."
+)
+
+
+def _corpus_extra():
+    return PROMPT_SENTENCES * 200 + [ENGLISH] * 200
+
 
 def training_corpus():
     """A deterministic list of training strings: Python's own sources and docs, `import this`, prompts."""
@@ -47,7 +62,7 @@ def training_corpus():
     for lic in [stdlib / "LICENSE.txt", Path("/usr/share/common-licenses/Apache-2.0")]:
         if lic.exists():
             texts.append(lic.read_text(encoding="utf-8", errors="ignore")[:30000])
-    texts += PROMPT_SENTENCES * 40
+    texts += _corpus_extra()
     lines = []
     for t in texts:
         lines += [ln for ln in t.split("\n\n") if ln.strip()]
@@ -164,7 +179,7 @@ QWEN_VL_SPECIALS = [
 def qwen_tokenizer(template, vl):
     """Qwen2 / Qwen2-VL tokenizer: eos <|im_end|>, pad <|endoftext|>, no bos."""
     specials = QWEN_VL_SPECIALS if vl else QWEN_VL_SPECIALS[:3]
-    tok = qwen_bytelevel(640, specials)
+    tok = qwen_bytelevel(900, specials)
     extra = {}
     if vl:
         extra = {"image_token": "<|image_pad|>", "video_token": "<|video_pad|>",
@@ -184,18 +199,18 @@ def smollm_tokenizer(template, vlm=None):
     post-processor prepends."""
     front = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
     if vlm is None:
-        tok = gpt2_bytelevel(600, front)
+        tok = gpt2_bytelevel(900, front)
         return wrap(tok, bos_token="<|im_start|>", eos_token="<|im_end|>", pad_token="<|im_end|>",
                     unk_token="<|endoftext|>", chat_template=template)
     image_specials = ["<global-img>"] + SMOL_ROWCOL + ["<fake_token_around_image>", "<image>", "<end_of_utterance>"]
     extra = {"fake_image_token": "<fake_token_around_image>", "image_token": "<image>",
              "end_of_utterance_token": "<end_of_utterance>", "global_image_token": "<global-img>"}
     if vlm == "idefics3":
-        tok = gpt2_bytelevel(600, ["<|begin_of_text|>", "<|end_of_text|>"] + front, image_specials,
+        tok = gpt2_bytelevel(900, ["<|begin_of_text|>", "<|end_of_text|>"] + front, image_specials,
                              bos_template="<|begin_of_text|>")
         return wrap(tok, bos_token="<|begin_of_text|>", eos_token="<end_of_utterance>", pad_token="<|end_of_text|>",
                     unk_token="<|endoftext|>", extra_special_tokens=extra, chat_template=template)
-    tok = gpt2_bytelevel(600, front, image_specials)
+    tok = gpt2_bytelevel(900, front, image_specials)
     return wrap(tok, bos_token="<|im_start|>", eos_token="<end_of_utterance>", pad_token="<|im_end|>",
                 unk_token="<|endoftext|>", extra_special_tokens=extra, chat_template=template)
 
@@ -204,12 +219,12 @@ def gemma_tokenizer(template, variant):
     """variant: 'gemma' (Gemma 1/2 style, no pre-tokenizer), 'paligemma' (+ <image>), 'gemma3'."""
     front = ["<pad>", "<eos>", "<bos>", "<unk>", "<mask>", "<start_of_turn>", "<end_of_turn>"]
     if variant == "gemma3":
-        tok = sentencepiece_bpe(900, front, ["<start_of_image>", "<end_of_image>", "<image_soft_token>"], True)
+        tok = sentencepiece_bpe(1000, front, ["<start_of_image>", "<end_of_image>", "<image_soft_token>"], True)
         extra = {"image_token": "<image_soft_token>", "boi_token": "<start_of_image>", "eoi_token": "<end_of_image>"}
         return wrap(tok, bos_token="<bos>", eos_token="<end_of_turn>", pad_token="<pad>", unk_token="<unk>",
                     extra_special_tokens=extra, chat_template=template)
     back = ["<image>"] if variant == "paligemma" else []
-    tok = sentencepiece_bpe(900, front, back, False)
+    tok = sentencepiece_bpe(1000, front, back, False)
     kw = dict(bos_token="<bos>", eos_token="<eos>", pad_token="<pad>", unk_token="<unk>")
     if template is not None:
         kw["chat_template"] = template
