@@ -105,11 +105,23 @@ func PrefillChunks(ctx context.Context, tokens []int32, step int, run func(chunk
 // --max-kv-size), growing caches otherwise. Models without sliding-window
 // layers can implement NewCaches with it.
 func DefaultCaches(layers int, params GenerateParameters) []nn.Cache {
-	caches := make([]nn.Cache, layers)
-	for i := range caches {
+	return LayerCaches(make([]int, layers), params)
+}
+
+// LayerCaches returns one cache per layer: a sliding-window RotatingCache
+// of windows[i] positions where windows[i] > 0 (Gemma 3's local layers),
+// and a DefaultCaches cache elsewhere.
+func LayerCaches(windows []int, params GenerateParameters) []nn.Cache {
+	caches := make([]nn.Cache, len(windows))
+	for i, w := range windows {
+		if w > 0 {
+			if c, err := nn.NewRotatingCache(w); err == nil {
+				caches[i] = c
+				continue
+			}
+		}
 		if params.MaxKVSize > maxKVKeep {
-			c, err := nn.NewMaxKVCache(params.MaxKVSize, maxKVKeep)
-			if err == nil {
+			if c, err := nn.NewMaxKVCache(params.MaxKVSize, maxKVKeep); err == nil {
 				caches[i] = c
 				continue
 			}
