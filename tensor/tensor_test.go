@@ -58,7 +58,8 @@ func TestReshapeRowSlice(t *testing.T) {
 
 func TestFromBytes(t *testing.T) {
 	vals := []float32{1.5, -2, 3.25}
-	buf := make([]byte, 4*len(vals)+1)
+	backing := make([]uint32, len(vals)+1) // 4-byte aligned storage
+	buf := unsafe.Slice((*byte)(unsafe.Pointer(&backing[0])), 4*len(backing))
 	for off := 0; off < 2; off++ { // aligned (alias) and misaligned (copy)
 		b := buf[off : off+12]
 		for i, v := range vals {
