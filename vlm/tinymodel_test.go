@@ -33,6 +33,12 @@ type tinyConfig struct {
 	RopeTheta float64 `json:"rope_theta"`
 	Eps       float32 `json:"rms_norm_eps"`
 	Sliding   int     `json:"sliding_window"`
+	QKVBias   bool    `json:"govlm_qkv_bias"`
+	// Llama fields, for the reference-fixture test.
+	AttentionBias  bool            `json:"attention_bias"`
+	MaxPos         int             `json:"max_position_embeddings"`
+	RopeParameters *nn.RopeScaling `json:"rope_parameters,omitempty"`
+	RopeScaling    *nn.RopeScaling `json:"rope_scaling,omitempty"`
 }
 
 type tinyLayer struct {
@@ -59,7 +65,18 @@ func newTinyModel(configJSON []byte) (LanguageModel, error) {
 	if err := json.Unmarshal(configJSON, &c); err != nil {
 		return nil, err
 	}
-	rot, err := nn.NewRotary(nn.RopeParams{HeadDim: c.HeadDim, Base: c.RopeTheta}, false)
+	return buildTinyModel(c)
+}
+
+func buildTinyModel(c tinyConfig) (LanguageModel, error) {
+	rp := nn.RopeParams{HeadDim: c.HeadDim, Base: c.RopeTheta, MaxPositionEmbeddings: c.MaxPos, Scaling: c.RopeScaling}
+	if c.RopeParameters != nil {
+		rp.Scaling = c.RopeParameters
+		if c.RopeParameters.RopeTheta > 0 {
+			rp.Base = c.RopeParameters.RopeTheta
+		}
+	}
+	rot, err := nn.NewRotary(rp, false)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +89,9 @@ func newTinyModel(configJSON []byte) (LanguageModel, error) {
 	}
 	for range c.Layers {
 		m.Layers = append(m.Layers, &tinyLayer{
-			InNorm:   nn.NewRMSNorm(c.Hidden, c.Eps),
-			Attn:     nn.NewAttention(nn.AttentionConfig{Hidden: c.Hidden, Heads: c.Heads, KVHeads: c.KVHeads, HeadDim: c.HeadDim, QKVBias: true}),
+			InNorm: nn.NewRMSNorm(c.Hidden, c.Eps),
+			Attn: nn.NewAttention(nn.AttentionConfig{Hidden: c.Hidden, Heads: c.Heads, KVHeads: c.KVHeads, HeadDim: c.HeadDim,
+				QKVBias: c.QKVBias || c.AttentionBias, OBias: c.AttentionBias}),
 			PostNorm: nn.NewRMSNorm(c.Hidden, c.Eps),
 			MLP:      nn.NewGatedMLP(c.Hidden, c.Inter, nn.SiLU, false),
 		})
@@ -159,7 +177,7 @@ func (m *tinyModel) KVHeads() []int {
 
 var tinyCfg = tinyConfig{
 	ModelType: tinyModelType, Vocab: 30, Hidden: 32, Layers: 2, Heads: 4, KVHeads: 2, HeadDim: 8,
-	Inter: 64, RopeTheta: 10000, Eps: 1e-6,
+	Inter: 64, RopeTheta: 10000, Eps: 1e-6, QKVBias: true,
 }
 
 func (c tinyConfig) json(t testing.TB, extra map[string]any) []byte {
