@@ -216,27 +216,28 @@ func (c *attnCtx) prefill() {
 			s := buf[:n*w]
 			ld := c.hq * c.d
 			kernels.GemmF32NT(n, w, c.d, c.qd[(i0*c.hq+h)*c.d:], ld, c.kd[(J0*c.hkv+kh)*c.d:], c.hkv*c.d, s, w, false)
+			// Unnormalised weights e^(s−m); each output row is divided by
+			// its sum after the second GEMM (dv multiplies, not w).
+			var inv [attnRowTile]float32
 			for r := 0; r < n; r++ {
 				row := s[r*w : (r+1)*w]
 				m := c.scoreRow(row, i0+r, h, J0)
-				expNormalize(row, m)
+				if math.IsInf(float64(m), -1) {
+					clear(row)
+					continue
+				}
+				inv[r] = 1 / expShiftSum(row, m)
 			}
-			kernels.GemmF32NN(n, c.dv, w, s, w, c.vd[(J0*c.hkv+kh)*c.dv:], c.hkv*c.dv, c.od[(i0*c.hq+h)*c.dv:], c.hq*c.dv, false)
+			out := c.od[(i0*c.hq+h)*c.dv:]
+			kernels.GemmF32NN(n, c.dv, w, s, w, c.vd[(J0*c.hkv+kh)*c.dv:], c.hkv*c.dv, out, c.hq*c.dv, false)
+			for r := 0; r < n; r++ {
+				o := out[r*c.hq*c.dv : r*c.hq*c.dv+c.dv]
+				for e := range o {
+					o[e] *= inv[r]
+				}
+			}
 		}
 	})
-}
-
-// expNormalize replaces row by softmax weights given its maximum m (all
-// zeros when m is -Inf).
-func expNormalize(row []float32, m float32) {
-	if math.IsInf(float64(m), -1) {
-		clear(row)
-		return
-	}
-	inv := 1 / expShiftSum(row, m)
-	for j := range row {
-		row[j] *= inv
-	}
 }
 
 func (c *attnCtx) decode() {
