@@ -43,6 +43,7 @@ type fakeHub struct {
 	extraBytes  map[string]bool          // send one byte more than announced
 	ignoreRange bool                     // answer Range requests with 200
 	stall       map[string]chan struct{} // send half the body, then wait for the client to go
+	stalled     chan string              // told the file name when a stall begins
 	apiFailures int                      // 503 answers the API gives before working
 	badETag     string                   // ETag sent for every file, if set
 	badCommit   string                   // commit sha the API reports, if set
@@ -294,7 +295,7 @@ func (f *fakeHub) serveBody(w http.ResponseWriter, r *http.Request, file *fakeFi
 		data = bytes.Clone(data)
 		data[len(data)/2] ^= 0xff
 	}
-	if extra {
+	if extra && r.Method == http.MethodGet {
 		data = append(bytes.Clone(data), 'x')
 	}
 	if ignoreRange {
@@ -310,6 +311,9 @@ func (f *fakeHub) serveBody(w http.ResponseWriter, r *http.Request, file *fakeFi
 		w.Write(data[:n])
 		w.(http.Flusher).Flush()
 		if stall != nil {
+			if f.stalled != nil {
+				f.stalled <- file.name
+			}
 			select {
 			case <-r.Context().Done():
 			case <-stall:
