@@ -95,17 +95,27 @@ def main():
             common.guarded(results, "qwen2_mlx_4bit", mlx_layout.make_mlx, "qwen2", "qwen2_mlx_4bit", args.out,
                            transformers.Qwen2ForCausalLM, text_models._cases(text_models.CHAT),
                            {"model_type": "qwen2", "layout": "mlx-community (mlx-lm)"})
-    if not only or "qwen2_vl_mlx_4bit" in only:
-        import mlx_layout
-        import transformers
+    import mlx_layout
+    import transformers
 
-        if os.path.exists(os.path.join(args.out, "qwen2_vl", "reference.json")):
-            tok = transformers.AutoTokenizer.from_pretrained(os.path.join(args.out, "qwen2_vl"))
-            extra = {"image_token_ids": [tok.convert_tokens_to_ids("<|image_pad|>")],
-                     "video_token_ids": [tok.convert_tokens_to_ids("<|video_pad|>")], "qwen_rope": True}
-            common.guarded(results, "qwen2_vl_mlx_4bit", mlx_layout.make_mlx_vlm, "qwen2_vl", "qwen2_vl_mlx_4bit",
-                           args.out, transformers.Qwen2VLForConditionalGeneration, vlm_models._qwen_cases(), extra,
-                           {"model_type": "qwen2_vl", "layout": "mlx-community (mlx-vlm)"})
+    for family, src, dst, cls, cases, token in [
+        ("qwen2_vl", "qwen2_vl", "qwen2_vl_mlx_4bit", transformers.Qwen2VLForConditionalGeneration,
+         vlm_models._qwen_cases(), "<|image_pad|>"),
+        ("smolvlm", "smolvlm", "smolvlm_mlx_4bit", transformers.SmolVLMForConditionalGeneration,
+         vlm_models._idefics_cases(), "<image>"),
+    ]:
+        if only and dst not in only:
+            continue
+        if not os.path.exists(os.path.join(args.out, src, "reference.json")):
+            continue
+        tok = transformers.AutoTokenizer.from_pretrained(os.path.join(args.out, src))
+        extra = {"image_token_ids": [tok.convert_tokens_to_ids(token)]}
+        if family == "qwen2_vl":
+            extra.update({"video_token_ids": [tok.convert_tokens_to_ids("<|video_pad|>")], "qwen_rope": True})
+        else:
+            extra["image_nesting"] = lambda ims: [ims]
+        common.guarded(results, dst, mlx_layout.make_mlx_vlm, family, src, dst, args.out, cls, cases, extra,
+                       {"model_type": family, "layout": "mlx-community (mlx-vlm)"})
     for name, r in results.items():
         common.log(f"{name}: {'ERROR ' + r['error'] if 'error' in r else 'ok'}")
     if args.summary:

@@ -122,13 +122,26 @@ def make_mlx(src_name, dst_name, out_root, model_cls, cases, header_extra):
             "quantized": len(quantizable & set(weights))}
 
 
-# --------------------------------------------------------------------------------------- mlx-vlm (Qwen2-VL)
+# --------------------------------------------------------------------------------------- mlx-vlm
 
-# transformers 5.x module names -> checkpoint names (the hub / save_pretrained layout).
-QWEN_VL_HF_TO_CKPT = [("model.language_model.", "model."), ("model.visual.", "visual.")]
-# checkpoint names -> mlx-vlm names (its Model.sanitize).
-QWEN_VL_CKPT_TO_MLX = [("model.", "language_model.model."), ("lm_head.", "language_model.lm_head."),
-                       ("visual.", "vision_tower.")]
+# Per family: transformers 5.x parameter names -> checkpoint names, checkpoint names -> mlx-vlm names (its
+# Model.sanitize), and the conv weight that mlx-vlm stores channels-last with its permutation.
+MLX_VLM_SPECS = {
+    "qwen2_vl": {
+        "hf_to_ckpt": [("model.language_model.", "model."), ("model.visual.", "visual.")],
+        "ckpt_to_mlx": [("model.", "language_model.model."), ("lm_head.", "language_model.lm_head."),
+                        ("visual.", "vision_tower.")],
+        "conv": ("patch_embed.proj.weight", (0, 2, 3, 4, 1)),
+        "backend": "image: Qwen2VLImageProcessorPil (PIL); video: Qwen2VLVideoProcessor (torchvision)",
+    },
+    "smolvlm": {
+        "hf_to_ckpt": [],
+        "ckpt_to_mlx": [("model.text_model.", "language_model."), ("model.vision_model.", "vision_model."),
+                        ("model.connector.", "connector."), ("lm_head.", "language_model.lm_head.")],
+        "conv": ("patch_embedding.weight", (0, 2, 3, 1)),
+        "backend": "SmolVLMImageProcessorPil (PIL, Lanczos resample=1)",
+    },
+}
 
 
 def _rename(name, pairs):
@@ -138,12 +151,13 @@ def _rename(name, pairs):
     return name
 
 
-def make_mlx_vlm(src_name, dst_name, out_root, model_cls, cases, ctx_extra, header_extra):
-    """Qwen2-VL in the mlx-community (mlx-vlm) layout: language_model.model.* / language_model.lm_head /
-    vision_tower.*, the Conv3d patch embedding channels-last [out, t, kh, kw, in], every Linear/Embedding
-    with in-dim % 64 == 0 quantized (mlx-vlm's default predicate, vision included), 4.x processor files."""
+def make_mlx_vlm(family, src_name, dst_name, out_root, model_cls, cases, ctx_extra, header_extra):
+    """A VLM fixture in the mlx-community (mlx-vlm) layout: mlx-vlm tensor names, the patch-embedding conv
+    channels-last, every Linear/Embedding with in-dim % 64 == 0 quantized (mlx-vlm's default predicate,
+    vision included), the 4.x processor files (as mlx-community repos carry them)."""
     import transformers
 
+    spec = MLX_VLM_SPECS[family]
     src = os.path.join(out_root, src_name)
     dst = os.path.join(out_root, dst_name)
     if os.path.exists(dst):
@@ -152,23 +166,23 @@ def make_mlx_vlm(src_name, dst_name, out_root, model_cls, cases, ctx_extra, head
     for f in ("config.json", "generation_config.json", "tokenizer.json"):
         shutil.copy(os.path.join(src, f), os.path.join(dst, f))
     for f in os.listdir(os.path.join(src, "layout_4x")):
-        shutil.copy(os.path.join(src, "layout_4x", f), os.path.join(dst, f))
+        if not f.endswith(".safetensors"):
+            shutil.copy(os.path.join(src, "layout_4x", f), os.path.join(dst, f))
     weights = load_file(os.path.join(src, "model.safetensors"))
     model = load_reference_model(model_cls, src)
     params = dict(model.named_parameters())
-    ckpt_to_hf = {}
-    for pname in params:
-        ckpt_to_hf[_rename(pname, QWEN_VL_HF_TO_CKPT)] = pname
+    ckpt_to_hf = {_rename(p, spec["hf_to_ckpt"]): p for p in params}
     missing = [k for k in weights if k not in ckpt_to_hf]
     if missing:
         raise RuntimeError(f"checkpoint keys without a parameter: {missing[:5]}")
     quantizable = set()
     for mname, mod in model.named_modules():
         if isinstance(mod, (torch.nn.Linear, torch.nn.Embedding)) and mod.weight.shape[-1] % GROUP == 0:
-            quantizable.add(_rename(mname + ".weight", QWEN_VL_HF_TO_CKPT))
+            quantizable.add(_rename(mname + ".weight", spec["hf_to_ckpt"]))
+    conv_suffix, perm = spec["conv"]
     out, deq = {}, {}
     for name, t in weights.items():
-        mname = _rename(name, QWEN_VL_CKPT_TO_MLX)
+        mname = _rename(name, spec["ckpt_to_mlx"])
         if name in quantizable and t.ndim == 2:
             words, s, b = quantize(t.float().numpy())
             s_bf, b_bf = _bf16_round(s), _bf16_round(b)
@@ -177,8 +191,8 @@ def make_mlx_vlm(src_name, dst_name, out_root, model_cls, cases, ctx_extra, head
             out[base + ".scales"] = s_bf
             out[base + ".biases"] = b_bf
             deq[ckpt_to_hf[name]] = torch.from_numpy(dequantize(words, s_bf.float().numpy(), b_bf.float().numpy()))
-        elif name.endswith("patch_embed.proj.weight") and t.ndim == 5:
-            out[mname] = t.permute(0, 2, 3, 4, 1).contiguous()
+        elif name.endswith(conv_suffix) and t.ndim == len(perm):
+            out[mname] = t.permute(*perm).contiguous()
         else:
             out[mname] = t
     save_file(out, os.path.join(dst, "model.safetensors"), metadata={"format": "mlx"})
@@ -201,8 +215,8 @@ def make_mlx_vlm(src_name, dst_name, out_root, model_cls, cases, ctx_extra, head
     header = {"generator": GENERATOR, "fixture": dst_name, "source_fixture": src_name,
               "weights_dtype": f"mlx affine {BITS}-bit, group {GROUP} (scales/biases bf16); other tensors bf16",
               "reference_dtype": "float32 (dequantized weights)", "attn_implementation": "eager", "device": "cpu",
-              "quantized_tensors": sorted(_rename(k, QWEN_VL_CKPT_TO_MLX) for k in quantizable & set(weights)),
-              "processor_backend": "image: Qwen2VLImageProcessorPil (PIL); video: Qwen2VLVideoProcessor (torchvision)"}
+              "quantized_tensors": sorted(_rename(k, spec["ckpt_to_mlx"]) for k in quantizable & set(weights)),
+              "processor_backend": spec["backend"]}
     header.update(header_extra)
     write_reference(dst, header, records, ctx["tensors"])
     return {"fixture": dst_name, "cases": [r["name"] for r in records],

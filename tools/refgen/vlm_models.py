@@ -11,8 +11,8 @@ from transformers import GenerationConfig
 
 import templates
 import toks
-from common import (build_config, init_weights, load_images, log, make_fixture, rope_kwargs, save_model,
-                    uses_rope_parameters)
+from common import (build_config, filter_inputs, init_weights, load_images, log, make_fixture, rope_kwargs,
+                    save_model, uses_rope_parameters)
 from text_models import DIMS, GEMMA3_EMBED_STD, gemma3_text_config_variants
 
 IMG = "testdata/images/"
@@ -68,6 +68,11 @@ TOKENIZER_4X = {"qwen2_vl": "Qwen2TokenizerFast", "qwen2_5_vl": "Qwen2TokenizerF
                 "smolvlm": "GPT2TokenizerFast", "paligemma": "GemmaTokenizerFast", "gemma3": "GemmaTokenizerFast"}
 
 
+# Families whose 5.17 save names the vision tower differently from the hub (4.x) checkpoints.
+HUB_VISION_PREFIX = {"gemma3": ("vision_tower.", "vision_tower.vision_model."),
+                     "paligemma": ("vision_tower.", "vision_tower.vision_model.")}
+
+
 def derive_layout_4x(out_dir, family, check_case=None, ctx=None):
     """Writes <fixture>/layout_4x/: the files a transformers 4.x save has where 5.x differs:
     flat preprocessor_config.json (+ video_preprocessor_config.json), processor_config.json without the
@@ -103,6 +108,15 @@ def derive_layout_4x(out_dir, family, check_case=None, ctx=None):
     tc = json.load(open(os.path.join(out_dir, "tokenizer_config.json")))
     tc["tokenizer_class"] = TOKENIZER_4X[family]
     json.dump(tc, open(os.path.join(d4, "tokenizer_config.json"), "w"), indent=2, ensure_ascii=False)
+    if family in HUB_VISION_PREFIX:
+        # transformers 5.17 saves the SigLIP tower as vision_tower.*; hub checkpoints (4.x) name it
+        # vision_tower.vision_model.*: keep a copy of the weights under the hub names.
+        from safetensors.torch import load_file, save_file
+
+        old, new = HUB_VISION_PREFIX[family]
+        w = load_file(os.path.join(out_dir, "model.safetensors"))
+        w = {(new + k[len(old):] if k.startswith(old) and not k.startswith(new) else k): v for k, v in w.items()}
+        save_file(w, os.path.join(d4, "model.safetensors"), metadata={"format": "pt"})
 
     # Check: a fixture copy in 4.x layout loads and tokenizes the same.
     result = {}
@@ -121,10 +135,20 @@ def derive_layout_4x(out_dir, family, check_case=None, ctx=None):
         result["chat_template_equal"] = p4.chat_template == p5.chat_template
         if check_case is not None:
             images = load_images(check_case["images"])
-            prompt = p5.apply_chat_template(check_case["messages"], add_generation_prompt=True, tokenize=False)
+            if check_case.get("messages") is not None:
+                prompt = p5.apply_chat_template(check_case["messages"], add_generation_prompt=True, tokenize=False)
+            else:
+                prompt = check_case["raw_text"]
             nest = ctx.get("image_nesting", lambda x: x)
             a = p5(text=[prompt], images=nest(images), return_tensors="pt")
             b = p4(text=[prompt], images=nest(images), return_tensors="pt")
+            if os.path.exists(os.path.join(d4, "model.safetensors")):
+                m4 = ctx["model_cls"].from_pretrained(tmp, dtype=torch.float32, attn_implementation="eager").eval()
+                keep, _ = filter_inputs(m4, dict(a))
+                with torch.no_grad():
+                    l4 = m4(**keep, use_cache=False).logits
+                    l5 = ctx["model"](**keep, use_cache=False).logits
+                result["hub_named_weights_logits_max_abs_diff"] = float((l4 - l5).abs().max())
             result["input_ids_equal"] = a["input_ids"].tolist() == b["input_ids"].tolist()
             if "pixel_values" in a and "pixel_values" in b and a["pixel_values"].shape == b["pixel_values"].shape:
                 result["pixel_values_max_abs_diff"] = float((a["pixel_values"] - b["pixel_values"]).abs().max())
@@ -339,7 +363,8 @@ def paligemma(out_root):
         init_weights(model, seed)
         eos = _finish(model, proc, out_dir, ["<eos>"])
         return {"model_cls": transformers.PaliGemmaForConditionalGeneration, "processor": proc, "kind": "vlm",
-                "eos_ids": eos, "image_token_ids": [image_id], "image_nesting": lambda ims: [ims]}
+                "eos_ids": eos, "image_token_ids": [image_id], "image_nesting": lambda ims: [ims],
+                "after": _after("paligemma", cases[0])}
 
     header = {"model_type": "paligemma", "chat_template": None,
               "processor_backend": "SiglipImageProcessorPil (PIL, bicubic) 32x32",
