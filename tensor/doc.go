@@ -39,11 +39,11 @@
 // of a similar size reuses it, so a decode loop that releases its
 // intermediates does not allocate per token. The rules:
 //
-//   - Only tensors created by New or returned by an operation own pooled
-//     storage. Views (Reshape, Row, a contiguous Slice) borrow their parent's
-//     storage; Release on a view, on a tensor made by FromF32/FromU16/
-//     FromBytes (user-owned or memory-mapped storage) or on a weight is a
-//     no-op.
+//   - Only F32 tensors created by New or returned by an operation own pooled
+//     storage. Views (Reshape, Row, a contiguous Slice, the pieces of Split)
+//     borrow their parent's storage; Release on a view, on a tensor made by
+//     FromF32/FromU16/FromBytes (user-owned or memory-mapped storage) or on
+//     a weight is a no-op. Release the owner, not the view.
 //   - Release the owner only after the last use of the owner and of all views
 //     of it.
 //   - Releasing twice is harmless: the second call does nothing. A released
