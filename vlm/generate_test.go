@@ -260,3 +260,29 @@ func BenchmarkTinyDecode(b *testing.B) {
 		}
 	}
 }
+
+func TestPrefillChunks(t *testing.T) {
+	tokens := []int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	for _, tc := range []struct {
+		step  int
+		sizes []int
+	}{{3, []int{3, 3, 3}}, {4, []int{4, 4, 1}}, {0, []int{9}}, {100, []int{9}}} {
+		var sizes []int
+		rest, err := PrefillChunks(context.Background(), tokens, tc.step, func(c []int32) error {
+			sizes = append(sizes, len(c))
+			return nil
+		})
+		if err != nil || !slices.Equal(sizes, tc.sizes) || !slices.Equal(rest, []int32{9}) {
+			t.Errorf("step %d: chunks %v, rest %v, %v", tc.step, sizes, rest, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := PrefillChunks(ctx, tokens, 2, func([]int32) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	boom := errors.New("boom")
+	if _, err := PrefillChunks(context.Background(), tokens, 2, func([]int32) error { return boom }); err != boom {
+		t.Errorf("run error: %v", err)
+	}
+}

@@ -14,9 +14,10 @@ type LanguageModel interface {
 	// Prepare runs the prompt of input into caches: the vision tower,
 	// projector and merge of media features into the text embeddings
 	// happen here, then a prefill in chunks of at most prefillStepSize
-	// tokens. It returns either the logits of the last prompt position or
-	// the prompt tokens still to be run through Forward (see
-	// PrefillChunks).
+	// tokens. It returns either the logits of the last prompt position
+	// (computing the output head for that row only) or the few prompt
+	// tokens still to be run through Forward, normally just the last one
+	// (see PrefillChunks).
 	Prepare(ctx context.Context, input *LMInput, caches []nn.Cache, prefillStepSize int) (PrepareResult, error)
 	// Forward runs tokens at the caches' offset and returns logits F32
 	// [len(tokens), vocab]; the caller releases them. An error means bad
@@ -80,22 +81,26 @@ type UserInputProcessor interface {
 	Prepare(ctx context.Context, input UserInput) (*LMInput, error)
 }
 
-// PrefillChunks runs all but the last step tokens of tokens through run in
-// chunks of step tokens and returns the tokens left for the generation
-// loop's first Forward: the chunked prefill of text-only prompts. It stops
-// early with the context's error when ctx is done. step ≤ 0 means 512.
+// PrefillChunks runs every prompt token but the last through run, in
+// chunks of at most step tokens (step ≤ 0 means DefaultPrefillStepSize),
+// and returns the last token for the generation loop's first Forward: the
+// chunked prefill of text-only prompts. Leaving a single token means the
+// loop computes logits for one row only, not for a whole chunk (for a
+// 150k-token vocabulary a 512-row chunk would need 300 MB of logits). It
+// stops early with the context's error when ctx is done.
 func PrefillChunks(ctx context.Context, tokens []int32, step int, run func(chunk []int32) error) ([]int32, error) {
 	if step <= 0 {
 		step = DefaultPrefillStepSize
 	}
-	for len(tokens) > step {
+	for len(tokens) > 1 {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := run(tokens[:step]); err != nil {
+		n := min(step, len(tokens)-1)
+		if err := run(tokens[:n]); err != nil {
 			return nil, err
 		}
-		tokens = tokens[step:]
+		tokens = tokens[n:]
 	}
 	return tokens, nil
 }
