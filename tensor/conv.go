@@ -15,9 +15,29 @@ func Conv2D(x, w, b *Tensor, strideH, strideW, padH, padW int) *Tensor {
 	}
 	x3 := x.Reshape(x.shape[0], 1, x.shape[1], x.shape[2])
 	w3 := w.Reshape(w.shape[0], w.shape[1], 1, w.shape[2], w.shape[3])
-	out := conv3d("Conv2D", x3, w3, b, [3]int{1, strideH, strideW}, [3]int{0, padH, padW})
+	out := conv3d("Conv2D", x3, w3, b, [3]int{1, strideH, strideW}, [3]int{0, padH, padW}, false)
 	out.shape = []int{out.shape[0], out.shape[2], out.shape[3]}
 	return out
+}
+
+// Conv2DTokens is Conv2D with the output laid out as tokens: [H'·W', O],
+// output positions row-major. It is what a patch embedding feeds the
+// transformer, without the [O, H', W'] detour and transpose.
+func Conv2DTokens(x, w, b *Tensor, strideH, strideW, padH, padW int) *Tensor {
+	x.wantF32("Conv2DTokens")
+	if x.Rank() != 3 || w.Rank() != 4 {
+		panic(shapeErr("Conv2DTokens", "want x [C, H, W] and w [O, C, kh, kw]", x, w))
+	}
+	x3 := x.Reshape(x.shape[0], 1, x.shape[1], x.shape[2])
+	w3 := w.Reshape(w.shape[0], w.shape[1], 1, w.shape[2], w.shape[3])
+	return conv3d("Conv2DTokens", x3, w3, b, [3]int{1, strideH, strideW}, [3]int{0, padH, padW}, true)
+}
+
+// Conv3DTokens is Conv3D with the output laid out as tokens:
+// [T'·H'·W', O], positions row-major.
+func Conv3DTokens(x, w, b *Tensor, stride, pad [3]int) *Tensor {
+	x.wantF32("Conv3DTokens")
+	return conv3d("Conv3DTokens", x, w, b, stride, pad, true)
 }
 
 // Conv3D convolves x [C, T, H, W] with filters w [O, C, kt, kh, kw] plus an
@@ -27,10 +47,12 @@ func Conv2D(x, w, b *Tensor, strideH, strideW, padH, padW int) *Tensor {
 // disagree.
 func Conv3D(x, w, b *Tensor, stride, pad [3]int) *Tensor {
 	x.wantF32("Conv3D")
-	return conv3d("Conv3D", x, w, b, stride, pad)
+	return conv3d("Conv3D", x, w, b, stride, pad, false)
 }
 
-func conv3d(op string, x, w, b *Tensor, stride, pad [3]int) *Tensor {
+// conv3d runs im2col + MatMul; tokens selects the [positions, O] layout
+// instead of [O, T', H', W'].
+func conv3d(op string, x, w, b *Tensor, stride, pad [3]int, tokens bool) *Tensor {
 	w.live(op)
 	if x.Rank() != 4 || w.Rank() != 5 || w.shape[1] != x.shape[0] || !w.dtype.IsFloat() || w.dtype == Q4 || w.dtype == Q8 {
 		panic(shapeErr(op, "want x [C, (T,) H, W] and float filters [O, C, (kt,) kh, kw]", x, w))
@@ -79,6 +101,12 @@ func conv3d(op string, x, w, b *Tensor, stride, pad [3]int) *Tensor {
 	})
 	y := MatMul(cols, w.Reshape(nOut, patch)) // [npos, O]
 	cols.Release()
+	if tokens {
+		if b != nil {
+			addRows(y.f32, b.f32)
+		}
+		return y
+	}
 	out := empty(nOut, o[0], o[1], o[2])
 	od, yd := out.f32, y.f32
 	for p := 0; p < npos; p++ {

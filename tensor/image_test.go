@@ -57,6 +57,14 @@ func TestConv2D(t *testing.T) {
 		assertClose(t, fmt.Sprint("conv2d ", c), got.Data(), want, 1e-5, 1e-5)
 	}
 	expectPanic[*ShapeError](t, "channels", func() { Conv2D(New(2, 4, 4), New(1, 3, 2, 2), nil, 1, 1, 0, 0) })
+	// The token layout is the transpose of the image layout.
+	x := randT(1, 3, 9, 8)
+	w := randT(2, 5, 3, 3, 2)
+	b := randT(3, 5)
+	img := Conv2D(x, w, b, 2, 2, 1, 0)
+	tok := Conv2DTokens(x, w, b, 2, 2, 1, 0)
+	assertShape(t, "tokens", tok, img.Dim(1)*img.Dim(2), 5)
+	assertBitEqual(t, "tokens", tok.Data(), Transpose(img.Reshape(5, -1), 1, 0).Data())
 }
 
 func TestConv3D(t *testing.T) {
@@ -68,6 +76,9 @@ func TestConv3D(t *testing.T) {
 	assertShape(t, "conv3d", got, shape...)
 	assertClose(t, "conv3d", got.Data(), want, 1e-5, 1e-5)
 	withWorkers(t, "conv3d", func() []float32 { return Conv3D(x, w, nil, [3]int{2, 4, 4}, [3]int{}).Data() })
+	tok := Conv3DTokens(x, w, nil, [3]int{2, 4, 4}, [3]int{})
+	assertShape(t, "tokens", tok, 2*2*3, 6)
+	assertBitEqual(t, "tokens", tok.Data(), Transpose(got.Reshape(6, -1), 1, 0).Data())
 }
 
 func TestAvgPool2D(t *testing.T) {
