@@ -94,7 +94,7 @@ func globToRegexp(p string) string {
 			b.WriteByte(']')
 			i = j
 		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
+			b.WriteString(regexp.QuoteMeta(p[i : i+1]))
 		}
 	}
 	b.WriteString(`\z`)
