@@ -185,3 +185,41 @@ func BenchmarkAttentionBlockDecode(b *testing.B) {
 		c.Trim(1)
 	}
 }
+
+func TestConv2DPatchEmbed(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 6))
+	c := NewConv2D(3, 4, 2, 2, 2, 0, true)
+	w := map[string]*tensor.Tensor{"weight": randTensor(r, 4, 3, 2, 2), "bias": randTensor(r, 4)}
+	if err := Bind(c, w, ""); err != nil {
+		t.Fatal(err)
+	}
+	x := randTensor(r, 3, 4, 6)
+	y := c.Forward(x)
+	if got := y.Shape(); got[0] != 4 || got[1] != 2 || got[2] != 3 {
+		t.Fatalf("shape %v", got)
+	}
+	// Output (o, i, j) is the dot product of patch (i, j) with filter o.
+	wd, xd := c.Weight.Data(), x.Data()
+	for o := range 4 {
+		for i := range 2 {
+			for j := range 3 {
+				want := float64(c.Bias.Data()[o])
+				for ch := range 3 {
+					for di := range 2 {
+						for dj := range 2 {
+							want += float64(wd[((o*3+ch)*2+di)*2+dj]) * float64(xd[(ch*4+2*i+di)*6+2*j+dj])
+						}
+					}
+				}
+				if got := y.Data()[(o*2+i)*3+j]; math.Abs(float64(got)-want) > 1e-5 {
+					t.Fatalf("y[%d,%d,%d] = %g, want %g", o, i, j, got, want)
+				}
+			}
+		}
+	}
+	// A channels-last (mlx) weight fails the shape check.
+	w["weight"] = randTensor(r, 4, 2, 2, 3)
+	if err := Bind(NewConv2D(3, 4, 2, 2, 2, 0, true), w, ""); err == nil {
+		t.Fatal("channels-last weight accepted")
+	}
+}
