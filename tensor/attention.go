@@ -31,8 +31,9 @@ type AttentionOptions struct {
 // grouped over key/value heads (Hq a multiple of Hkv; head h reads kv head
 // h/(Hq/Hkv)). The softmax subtracts each row's maximum; a query that may
 // see no key gets zeros. Scores are never materialised for the whole
-// problem: a worker holds one tile of at most 32 query rows × the visible
-// keys (prefill) or one chunk of 256 keys per head group (decode). Attention
+// problem: a worker holds one tile of at most 48 (query row, head) pairs ×
+// the visible keys (prefill) or one chunk of 256 keys per head group
+// (decode). Attention
 // panics with a *ShapeError when the shapes disagree.
 func Attention(q, k, v *Tensor, opts AttentionOptions) *Tensor {
 	q.wantF32("Attention")
@@ -67,8 +68,10 @@ func Attention(q, k, v *Tensor, opts AttentionOptions) *Tensor {
 // The CPU attention works on units that never depend on the worker count,
 // so results are bit-identical for any number of workers:
 //
-//   - prefill (Lq >= attnPrefillRows): a unit is attnRowTile query rows of
-//     one head. Scores for the whole tile come from one GEMM against the
+//   - prefill (Lq >= attnPrefillRows): a unit is a tile of query rows and
+//     one key/value head; its GEMM rows are every (query row, query head of
+//     the group) pair, about attnTileM of them, so each K and V slice is
+//     packed once for the whole group. Scores come from one GEMM against the
 //     union of the rows' visible keys, a row-wise masked softmax follows,
 //     and a second GEMM multiplies by V.
 //   - decode: a unit is one query row, the query heads that share one
@@ -78,7 +81,7 @@ func Attention(q, k, v *Tensor, opts AttentionOptions) *Tensor {
 //     are then merged in key order.
 const (
 	attnPrefillRows = 4
-	attnRowTile     = 32
+	attnTileM       = 48
 	attnKeyChunk    = 256
 )
 
@@ -181,25 +184,19 @@ func (CPU) Attention(dst, q, k, v *Tensor, o AttentionOptions) {
 }
 
 func (c *attnCtx) prefill() {
-	tiles := (c.lq + attnRowTile - 1) / attnRowTile
-	parFor(tiles*c.hq, 1, func(u0, u1 int) {
-		var buf []float32
-		var box *[]float32
-		defer func() {
-			if box != nil {
-				putScratch(box)
-			}
-		}()
+	g := c.group
+	rows := max(1, attnTileM/g) // query rows per unit; the GEMMs see rows·g
+	tiles := (c.lq + rows - 1) / rows
+	parFor(tiles*c.hkv, 1, func(u0, u1 int) {
+		var sc attnScratch
+		defer sc.release()
 		for u := u0; u < u1; u++ {
-			h := u % c.hq
-			i0 := (u / c.hq) * attnRowTile
-			n := min(attnRowTile, c.lq-i0)
-			kh := h / c.group
-			J0, _ := c.keys(i0)
-			_, J1 := c.keys(i0 + n - 1)
-			for r := 0; r < n; r++ { // masks may make the range irregular
-				a, b := c.keys(i0 + r)
-				if a < b {
+			kh := u % c.hkv
+			i0 := (u / c.hkv) * rows
+			n := min(rows, c.lq-i0)
+			J0, J1 := c.lk, 0
+			for r := 0; r < n; r++ {
+				if a, b := c.keys(i0 + r); a < b {
 					J0, J1 = min(J0, a), max(J1, b)
 				}
 			}
@@ -207,37 +204,63 @@ func (c *attnCtx) prefill() {
 			if w <= 0 {
 				continue
 			}
-			if cap(buf) < n*w {
-				if box != nil {
-					putScratch(box)
-				}
-				buf, box = getScratch(n * w)
+			m := n * g // GEMM rows: (query row r, head kh·g+j) at r·g+j
+			qb, s, ob := sc.get(m*c.d, m*w, m*c.dv)
+			for r := 0; r < n; r++ {
+				src := ((i0+r)*c.hq + kh*g) * c.d
+				copy(qb[r*g*c.d:(r+1)*g*c.d], c.qd[src:src+g*c.d])
 			}
-			s := buf[:n*w]
-			ld := c.hq * c.d
-			kernels.GemmF32NT(n, w, c.d, c.qd[(i0*c.hq+h)*c.d:], ld, c.kd[(J0*c.hkv+kh)*c.d:], c.hkv*c.d, s, w, false)
+			kernels.GemmF32NT(m, w, c.d, qb, c.d, c.kd[(J0*c.hkv+kh)*c.d:], c.hkv*c.d, s, w, false)
 			// Unnormalised weights e^(s−m); each output row is divided by
 			// its sum after the second GEMM (dv multiplies, not w).
-			var inv [attnRowTile]float32
-			for r := 0; r < n; r++ {
-				row := s[r*w : (r+1)*w]
-				m := c.scoreRow(row, i0+r, h, J0)
-				if math.IsInf(float64(m), -1) {
+			if cap(sc.inv) < m {
+				sc.inv = make([]float32, m)
+			}
+			inv := sc.inv[:m]
+			for ρ := 0; ρ < m; ρ++ {
+				row := s[ρ*w : (ρ+1)*w]
+				mx := c.scoreRow(row, i0+ρ/g, kh*g+ρ%g, J0)
+				inv[ρ] = 0
+				if math.IsInf(float64(mx), -1) {
 					clear(row)
 					continue
 				}
-				inv[r] = 1 / expShiftSum(row, m)
+				inv[ρ] = 1 / expShiftSum(row, mx)
 			}
-			out := c.od[(i0*c.hq+h)*c.dv:]
-			kernels.GemmF32NN(n, c.dv, w, s, w, c.vd[(J0*c.hkv+kh)*c.dv:], c.hkv*c.dv, out, c.hq*c.dv, false)
-			for r := 0; r < n; r++ {
-				o := out[r*c.hq*c.dv : r*c.hq*c.dv+c.dv]
-				for e := range o {
-					o[e] *= inv[r]
+			kernels.GemmF32NN(m, c.dv, w, s, w, c.vd[(J0*c.hkv+kh)*c.dv:], c.hkv*c.dv, ob, c.dv, false)
+			for ρ := 0; ρ < m; ρ++ {
+				r, j := ρ/g, ρ%g
+				dst := c.od[((i0+r)*c.hq+kh*g+j)*c.dv:][:c.dv]
+				for e, v := range ob[ρ*c.dv : (ρ+1)*c.dv] {
+					dst[e] = v * inv[ρ]
 				}
 			}
 		}
 	})
+}
+
+// attnScratch holds one worker's pooled buffers, grown on demand.
+type attnScratch struct {
+	buf []float32
+	box *[]float32
+	inv []float32 // per GEMM row: 1/Σ weights
+}
+
+// get returns three disjoint slices of the given lengths.
+func (a *attnScratch) get(n1, n2, n3 int) ([]float32, []float32, []float32) {
+	if need := n1 + n2 + n3; cap(a.buf) < need {
+		a.release()
+		a.buf, a.box = getScratch(need)
+	}
+	b := a.buf[:cap(a.buf)]
+	return b[:n1], b[n1 : n1+n2], b[n1+n2 : n1+n2+n3]
+}
+
+func (a *attnScratch) release() {
+	if a.box != nil {
+		putScratch(a.box)
+		a.box, a.buf = nil, nil
+	}
 }
 
 func (c *attnCtx) decode() {

@@ -115,6 +115,8 @@ func TestAttention(t *testing.T) {
 		{"decode mask", 3, 300, 4, 2, 8, 8, AttentionOptions{Mask: boolMask(3, 300, 4)}},
 		{"prefill tiles", 70, 300, 4, 2, 8, 8, AttentionOptions{Causal: true, QueryOffset: 230, Window: 100}},
 		{"prefill additive", 40, 50, 2, 1, 8, 8, AttentionOptions{Mask: randT(78, 40, 50)}},
+		{"prefill wide group", 5, 9, 64, 1, 4, 4, AttentionOptions{Causal: true, QueryOffset: 4}},
+		{"prefill group 7", 30, 40, 14, 2, 8, 8, AttentionOptions{Causal: true, QueryOffset: 10, Mask: boolMask(30, 40, 14)}},
 	}
 	for ci, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
