@@ -3,6 +3,10 @@ package vlm
 import (
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -154,5 +158,65 @@ func TestParseQuantization(t *testing.T) {
 		if _, err := ParseQuantization([]byte(bad)); err == nil {
 			t.Errorf("%s accepted", bad)
 		}
+	}
+}
+
+// TestProcessorConfigurationFixtures reads the processor configuration of
+// every VLM fixture in its 5.x layout and in the 4.x layout (the layout_4x
+// files overlaid, the nested processor_config.json dropped) and checks that
+// both give the same class and image processor settings.
+func TestProcessorConfigurationFixtures(t *testing.T) {
+	for _, name := range []string{"qwen2_vl", "qwen2_5_vl", "idefics3", "smolvlm", "gemma3", "paligemma"} {
+		t.Run(name, func(t *testing.T) {
+			dir := fixtureDir(t, name)
+			v5, err := LoadProcessorConfiguration(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			old := t.TempDir()
+			for _, src := range []string{dir, filepath.Join(dir, "layout_4x")} {
+				entries, err := os.ReadDir(src)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range entries {
+					if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+						continue
+					}
+					if src == dir && e.Name() == ProcessorConfigFile {
+						continue
+					}
+					b, err := os.ReadFile(filepath.Join(src, e.Name()))
+					if err != nil {
+						t.Fatal(err)
+					}
+					writeFile(t, old, e.Name(), string(b))
+				}
+			}
+			v4, err := LoadProcessorConfiguration(old)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v5.ProcessorClass == "" || v4.ProcessorClass != v5.ProcessorClass {
+				t.Errorf("processor class %q (5.x) vs %q (4.x)", v5.ProcessorClass, v4.ProcessorClass)
+			}
+			type common struct {
+				Mean []float64 `json:"image_mean"`
+				Std  []float64 `json:"image_std"`
+			}
+			var a, b common
+			if err := json.Unmarshal(v5.ImageProcessor, &a); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(v4.ImageProcessor, &b); err != nil {
+				t.Fatal(err)
+			}
+			if len(a.Mean) != 3 || !slices.Equal(a.Mean, b.Mean) || !slices.Equal(a.Std, b.Std) {
+				t.Errorf("image_mean/std %v %v (5.x) vs %v %v (4.x)", a.Mean, a.Std, b.Mean, b.Std)
+			}
+			if (v5.VideoProcessor != nil) != (v4.VideoProcessor != nil) {
+				t.Errorf("video processor present: 5.x %v, 4.x %v", v5.VideoProcessor != nil, v4.VideoProcessor != nil)
+			}
+		})
 	}
 }
