@@ -27,6 +27,7 @@ func loadCorpus(t *testing.T, file string) []corpusCase {
 	t.Helper()
 	root := readJSONFile(t, filepath.Join("testdata", file))
 	casesV, _ := root.Get("cases")
+	shared, _ := root.Get("vars") // variables common to every case, if any
 	var out []corpusCase
 	for _, cv := range casesV.([]any) {
 		c := cv.(*OrderedMap)
@@ -42,9 +43,11 @@ func loadCorpus(t *testing.T, file string) []corpusCase {
 			cc.template = string(b)
 		}
 		cc.vars = map[string]any{}
-		if vm, ok := get("vars").(*OrderedMap); ok {
-			for _, k := range vm.Keys() {
-				cc.vars[k], _ = vm.Get(k)
+		for _, vs := range []any{shared, get("vars")} {
+			if vm, ok := vs.(*OrderedMap); ok {
+				for _, k := range vm.Keys() {
+					cc.vars[k], _ = vm.Get(k)
+				}
 			}
 		}
 		if o, ok := get("opts").(*OrderedMap); ok {
@@ -117,6 +120,14 @@ func runCorpusCase(t *testing.T, c corpusCase) {
 // control and errors, one small template per feature.
 func TestFeatures(t *testing.T) {
 	for _, c := range loadCorpus(t, "features.json") {
+		t.Run(c.name, func(t *testing.T) { runCorpusCase(t, c) })
+	}
+}
+
+// TestRandomExpressions is a differential test against jinja2 on 1000
+// random expressions and small statements (testdata/gen_random.py).
+func TestRandomExpressions(t *testing.T) {
+	for _, c := range loadCorpus(t, "random.json") {
 		t.Run(c.name, func(t *testing.T) { runCorpusCase(t, c) })
 	}
 }

@@ -330,6 +330,8 @@ func filterFloat(_ *renderer, in any, a callArgs) (any, error) {
 		return nil, err
 	}
 	switch x := in.(type) {
+	case Undefined:
+		return nil, errorf("'%s' is undefined", x.Name)
 	case float64:
 		return x, nil
 	case int64:
@@ -353,6 +355,8 @@ func filterInt(_ *renderer, in any, a callArgs) (any, error) {
 		return nil, err
 	}
 	switch x := in.(type) {
+	case Undefined:
+		return nil, errorf("'%s' is undefined", x.Name)
 	case int64:
 		return x, nil
 	case float64:
@@ -459,6 +463,9 @@ func filterList(_ *renderer, in any, _ callArgs) (any, error) {
 }
 
 func filterMap(r *renderer, in any, a callArgs) (any, error) {
+	if !truthy(in) { // jinja2 maps over a false value (None, 0, "") as empty
+		return []any{}, nil
+	}
 	items, err := iterate(in)
 	if err != nil {
 		return nil, err
@@ -549,6 +556,9 @@ func filterMinMax(isMax bool) filterFunc {
 // filterSelect builds select/reject (attr=false) and selectattr/rejectattr.
 func filterSelect(keep, attr bool) filterFunc {
 	return func(r *renderer, in any, a callArgs) (any, error) {
+		if !truthy(in) { // jinja2 filters a false value (None, 0, "") as empty
+			return []any{}, nil
+		}
 		items, err := iterate(in)
 		if err != nil {
 			return nil, err
@@ -645,7 +655,8 @@ func filterRound(_ *renderer, in any, a callArgs) (any, error) {
 	switch args[1] {
 	case "common":
 		if !isF && prec >= 0 {
-			return in, nil
+			i, _, _, _ := number(in) // ints (and bools, as ints) round to themselves
+			return i, nil
 		}
 		out = math.RoundToEven(f*scale) / scale
 	case "ceil":
@@ -754,13 +765,23 @@ func filterTruncate(_ *renderer, in any, a callArgs) (any, error) {
 	if !ok1 || !ok2 || !ok3 {
 		return nil, errorf("truncate: bad arguments")
 	}
-	rs := []rune(pyStr(in))
+	// jinja2 measures the value itself, so short lists pass through and
+	// values without a length are errors.
+	n, err := pyLen(in)
+	if err != nil {
+		return nil, err
+	}
+	if int64(n) <= length+leeway {
+		return in, nil
+	}
+	s, ok := in.(string)
+	if !ok {
+		return nil, errorf("truncate: cannot truncate %s", typeName(in))
+	}
+	rs := []rune(s)
 	endLen := int64(len([]rune(end)))
 	if length < endLen {
 		return nil, errorf("expected length >= %d, got %d", endLen, length)
-	}
-	if int64(len(rs)) <= length+leeway {
-		return string(rs), nil
 	}
 	cut := string(rs[:length-endLen])
 	if truthy(args[1]) {
@@ -793,6 +814,9 @@ func filterUnique(_ *renderer, in any, a callArgs) (any, error) {
 outer:
 	for _, it := range items {
 		k := sortKey(get(it), cs)
+		if !hashable(k) {
+			return nil, errorf("unhashable type: '%s'", typeName(k))
+		}
 		for _, s := range seen {
 			if equal(s, k) {
 				continue outer
@@ -802,6 +826,21 @@ outer:
 		out = append(out, it)
 	}
 	return out, nil
+}
+
+// hashable reports whether Python could use v as a dict key or set member.
+func hashable(v any) bool {
+	switch x := v.(type) {
+	case []any, *OrderedMap, *namespace:
+		return false
+	case Tuple:
+		for _, e := range x {
+			if !hashable(e) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 var wordRe = regexp.MustCompile(`[\p{L}\p{N}_]+`)
@@ -824,7 +863,11 @@ func filterIndent(_ *renderer, in any, a callArgs) (any, error) {
 	default:
 		return nil, errorf("indent: width must be an integer or string")
 	}
-	lines := splitLines(pyStr(in)+"\n", false)
+	text, ok := in.(string)
+	if !ok {
+		return nil, errorf("indent: expected a string, got %s", typeName(in))
+	}
+	lines := splitLines(text+"\n", false)
 	var b strings.Builder
 	for i, line := range lines {
 		if i > 0 {
@@ -858,11 +901,15 @@ func filterFormat(_ *renderer, in any, a callArgs) (any, error) {
 func percentFormat(f string, args any) (any, error) {
 	var list []any
 	var dict *OrderedMap
+	mappingLike := false // Python skips the "not all arguments converted" check for these
 	switch x := args.(type) {
 	case Tuple:
 		list = x
 	case *OrderedMap:
-		dict = x
+		dict, mappingLike = x, true
+		list = []any{x}
+	case []any, Undefined:
+		mappingLike = true
 		list = []any{x}
 	default:
 		list = []any{x}
@@ -947,7 +994,7 @@ func percentFormat(f string, args any) (any, error) {
 			return nil, errorf("unsupported format character '%c'", verb)
 		}
 	}
-	if dict == nil && next < len(list) {
+	if !mappingLike && next < len(list) {
 		return nil, errorf("not all arguments converted during string formatting")
 	}
 	return b.String(), nil

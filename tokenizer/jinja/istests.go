@@ -89,9 +89,9 @@ func (r *renderer) runTest(name string, v any, a callArgs) (bool, error) {
 	case "mapping":
 		_, ok := v.(*OrderedMap)
 		return ok, nil
-	case "sequence":
+	case "sequence": // Python: has __len__ and __getitem__ (Undefined has both)
 		switch v.(type) {
-		case string, []any, Tuple, *OrderedMap:
+		case string, []any, Tuple, *OrderedMap, Undefined:
 			return true, nil
 		}
 		return false, nil
@@ -101,15 +101,17 @@ func (r *renderer) runTest(name string, v any, a callArgs) (bool, error) {
 			return true, nil
 		}
 		return false, nil
-	case "callable":
-		return isCallable(v), nil
-	case "odd", "even":
-		i, ok := v.(int64)
-		if !ok {
-			return false, errorf("test '%s' needs an integer, got %s", name, typeName(v))
+	case "callable": // Undefined defines __call__ (which raises), so it counts
+		return isCallable(v) || isUndefined(v), nil
+	case "odd", "even": // value % 2 == 1 (odd) or == 0 (even), as in Python
+		m, err := r.arith("%", v, int64(2))
+		if err != nil {
+			return false, err
 		}
-		odd := i%2 != 0
-		return odd == (name == "odd"), nil
+		if name == "odd" {
+			return equal(m, int64(1)), nil
+		}
+		return equal(m, int64(0)), nil
 	case "lower", "upper":
 		s := pyStr(v)
 		hasCased := false

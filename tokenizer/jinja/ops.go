@@ -46,7 +46,10 @@ func (r *renderer) arith(op string, l, rv any) (any, error) {
 		return nil, errorf("'%s' is undefined", u.Name)
 	}
 	if u, ok := rv.(Undefined); ok {
-		return nil, errorf("'%s' is undefined", u.Name)
+		// str % Undefined formats (Python calls str.__mod__ first).
+		if _, isStr := l.(string); !isStr || op != "%" {
+			return nil, errorf("'%s' is undefined", u.Name)
+		}
 	}
 	li, lf, lF, lok := number(l)
 	ri, rf, rF, rok := number(rv)
@@ -77,11 +80,12 @@ func (r *renderer) arith(op string, l, rv any) (any, error) {
 	case "*":
 		// sequence * int in either order
 		seq, n := l, rv
-		if _, isNum := l.(int64); isNum {
+		switch l.(type) {
+		case int64, bool:
 			seq, n = rv, l
 		}
-		count, ok := n.(int64)
-		if ok {
+		count, _, isF, ok := number(n)
+		if ok && !isF {
 			if count < 0 {
 				count = 0
 			}
@@ -91,13 +95,17 @@ func (r *renderer) arith(op string, l, rv any) (any, error) {
 					return nil, err
 				}
 				return strings.Repeat(x, int(count)), nil
-			case []any:
-				if err := r.checkSize(len(x) * int(min(count, int64(r.opts.MaxOutputBytes)+1))); err != nil {
+			case []any, Tuple:
+				items, _ := asSeq(x)
+				if err := r.checkSize(len(items) * int(min(count, int64(r.opts.MaxOutputBytes)+1))); err != nil {
 					return nil, err
 				}
-				out := make([]any, 0, len(x)*int(count))
+				out := make([]any, 0, len(items)*int(count))
 				for range count {
-					out = append(out, x...)
+					out = append(out, items...)
+				}
+				if _, isTuple := x.(Tuple); isTuple {
+					return Tuple(out), nil
 				}
 				return out, nil
 			}
@@ -160,7 +168,8 @@ func numericOp(op string, li int64, lf float64, lF bool, ri int64, rf float64, r
 			}
 			return q, nil
 		}
-		return math.Floor(lf / rf), nil
+		div, _ := floatDivmod(lf, rf)
+		return div, nil
 	case "%":
 		if rf == 0 {
 			return nil, errorf("integer division or modulo by zero")
@@ -172,10 +181,7 @@ func numericOp(op string, li int64, lf float64, lF bool, ri int64, rf float64, r
 			}
 			return m, nil
 		}
-		m := math.Mod(lf, rf)
-		if m != 0 && ((m < 0) != (rf < 0)) {
-			m += rf
-		}
+		_, m := floatDivmod(lf, rf)
 		return m, nil
 	case "**":
 		if !useFloat && ri >= 0 {
@@ -203,6 +209,29 @@ func numericOp(op string, li int64, lf float64, lF bool, ri int64, rf float64, r
 		return math.Pow(lf, rf), nil
 	}
 	return nil, errorf("unknown operator %s", op)
+}
+
+// floatDivmod is Python's float divmod (float_divmod in CPython), so //
+// and % agree with Python to the last bit, signed zeros included.
+func floatDivmod(vx, wx float64) (floorDiv, mod float64) {
+	mod = math.Mod(vx, wx)
+	div := (vx - mod) / wx
+	if mod != 0 {
+		if (wx < 0) != (mod < 0) {
+			mod += wx
+			div -= 1
+		}
+	} else {
+		mod = math.Copysign(0, wx)
+	}
+	if div == 0 {
+		return math.Copysign(0, vx/wx), mod
+	}
+	floorDiv = math.Floor(div)
+	if div-floorDiv > 0.5 {
+		floorDiv++
+	}
+	return floorDiv, mod
 }
 
 func absInt(i int64) int64 {
@@ -352,6 +381,9 @@ func contains(haystack, needle any) (bool, error) {
 	case *OrderedMap:
 		n, ok := needle.(string)
 		if !ok {
+			if !hashable(needle) {
+				return false, errorf("unhashable type: '%s'", typeName(needle))
+			}
 			return false, nil
 		}
 		_, found := h.vals[n]

@@ -10,6 +10,7 @@ tests compare against:
 Cases with "opts" override trim_blocks/lstrip_blocks. Errors are recorded
 by kind: "syntax", "raised" (raise_exception) or "runtime".
 """
+import copy
 import datetime
 import json
 import os
@@ -59,7 +60,9 @@ def make_env(trim=True, lstrip=True):
 def render(src, variables, opts=None, now=False):
     opts = opts or {}
     env = make_env(opts.get("trim_blocks", True), opts.get("lstrip_blocks", True))
-    variables = dict(variables)
+    # A deep copy: some jinja2 filters mutate their input in place (indent
+    # does "s += newline", which extends a list).
+    variables = copy.deepcopy(variables)
     if now:
         variables["strftime_now"] = lambda fmt: FIXED_NOW.strftime(fmt)
     try:
