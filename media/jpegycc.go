@@ -69,13 +69,16 @@ func fromJPEGYCbCr(s *image.YCbCr) *Image {
 		for y := lo; y < hi; y++ {
 			upsampleRow(s, s.Cb, y, w, ch, cs, cb)
 			upsampleRow(s, s.Cr, y, w, ch, cs, cr)
-			yrow := s.Y[y*s.YStride:]
-			d := out.Pix[3*y*w:]
-			for x := 0; x < w; x++ {
-				yy := int32(yrow[x])
-				d[3*x] = clamp8(yy + ycc.crR[cr[x]])
-				d[3*x+1] = clamp8(yy + (ycc.cbG[cb[x]]+ycc.crG[cr[x]])>>yccScale)
-				d[3*x+2] = clamp8(yy + ycc.cbB[cb[x]])
+			yrow := s.Y[y*s.YStride : y*s.YStride+w]
+			d := out.Pix[3*y*w : 3*(y+1)*w]
+			cbr, crr := cb[:len(yrow)], cr[:len(yrow)]
+			for x, yv := range yrow {
+				yy := int32(yv)
+				b, r := cbr[x], crr[x]
+				p := d[3*x : 3*x+3 : 3*x+3]
+				p[0] = clamp8(yy + ycc.crR[r])
+				p[1] = clamp8(yy + (ycc.cbG[b]+ycc.crG[r])>>yccScale)
+				p[2] = clamp8(yy + ycc.cbB[b])
 			}
 		}
 	})
