@@ -170,6 +170,17 @@ func (d *blobDownload) attempt(ctx context.Context) (done bool, err error) {
 			return false, err
 		}
 		return false, fmt.Errorf("hub: %s: range from byte %d refused: %w", d.m.file, d.pos, errRetry)
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusGone:
+		if resp.Request.URL.Host != d.s.endpointHost() {
+			// The CDN refuses a signed link that has expired during a long
+			// download: ask the hub for a fresh one.
+			drain(resp)
+			if err := d.refreshLocation(ctx); err != nil {
+				return false, err
+			}
+			return false, fmt.Errorf("hub: %s: CDN answered HTTP %d: %w", d.m.file, resp.StatusCode, errRetry)
+		}
+		return false, d.s.statusError(resp, target{repo: d.rc.repo, revision: d.m.commit, file: d.m.file})
 	default:
 		return false, d.s.statusError(resp, target{repo: d.rc.repo, revision: d.m.commit, file: d.m.file})
 	}
@@ -177,6 +188,20 @@ func (d *blobDownload) attempt(ctx context.Context) (done bool, err error) {
 		return false, err
 	}
 	return d.m.size < 0 || d.pos == d.m.size, nil
+}
+
+// refreshLocation asks the hub again where the file's content lives.
+func (d *blobDownload) refreshLocation(ctx context.Context) error {
+	m, err := d.s.fileMeta(ctx, d.rc.repo, d.m.commit, d.m.file)
+	if err != nil {
+		return err
+	}
+	if m.etag != d.m.etag || m.size != d.m.size {
+		return &ResponseError{URL: d.s.fileURL(d.rc.repo, d.m.commit, d.m.file),
+			Reason: fmt.Sprintf("file %s changed during the download (etag %s, was %s)", d.m.file, m.etag, d.m.etag)}
+	}
+	d.m.location = m.location
+	return nil
 }
 
 // copyBody appends the body to the partial file, hashing and reporting as it

@@ -274,3 +274,26 @@ func TestLinkFallbacks(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshotRenewsExpiredCDNLink: a 403 from the CDN is an expired signed
+// link, not a hub permission problem: the client asks the hub for a new one.
+func TestSnapshotRenewsExpiredCDNLink(t *testing.T) {
+	fh := newFakeHub(t)
+	files := tinyModel()
+	fh.addRepo("org/tiny", commitA, files)
+	fh.expireOnce["model.safetensors"] = true
+	c := fh.client(t)
+	if _, err := c.Snapshot(context.Background(), "org/tiny", "main", []string{"model.safetensors"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkLayout(t, c.CacheDir, "org/tiny", commitA, files, []string{"model.safetensors"})
+	heads := 0
+	for _, line := range fh.logged() {
+		if strings.HasPrefix(line, "HEAD hub /org/tiny/resolve/"+commitA+"/model.safetensors") {
+			heads++
+		}
+	}
+	if heads != 2 {
+		t.Errorf("%d HEAD requests, want 2 (the first link expired): %v", heads, fh.logged())
+	}
+}

@@ -45,6 +45,7 @@ type fakeHub struct {
 	stall       map[string]chan struct{} // send half the body, then wait for the client to go
 	stalled     chan string              // told the file name when a stall begins
 	apiFailures int                      // 503 answers the API gives before working
+	expireOnce  map[string]bool          // the CDN refuses the first link it gets for the file
 	badETag     string                   // ETag sent for every file, if set
 	badCommit   string                   // commit sha the API reports, if set
 }
@@ -77,7 +78,7 @@ func newFakeHub(t *testing.T) *fakeHub {
 	t.Helper()
 	f := &fakeHub{t: t, repos: map[string]*fakeRepo{}, blobGets: map[string]int{},
 		cutOnce: map[string]int64{}, corrupt: map[string]bool{}, extraBytes: map[string]bool{},
-		stall: map[string]chan struct{}{}}
+		stall: map[string]chan struct{}{}, expireOnce: map[string]bool{}}
 	f.hub = httptest.NewServer(http.HandlerFunc(f.serveHub))
 	f.cdn = httptest.NewServer(http.HandlerFunc(f.serveCDN))
 	t.Cleanup(f.cdn.Close)
@@ -272,9 +273,17 @@ func (f *fakeHub) serveCDN(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet {
 		f.blobGets[sha]++
 	}
+	expired := file != nil && f.expireOnce[file.name]
+	if expired {
+		delete(f.expireOnce, file.name)
+	}
 	f.mu.Unlock()
 	if file == nil {
 		http.NotFound(w, r)
+		return
+	}
+	if expired {
+		http.Error(w, "Request has expired", http.StatusForbidden)
 		return
 	}
 	f.serveBody(w, r, file)

@@ -48,7 +48,11 @@ func (s *settings) do(ctx context.Context, method, rawURL string, hdr http.Heade
 		}
 		resp, err := s.httpClient.Do(req)
 		if err != nil {
-			return nil, fmt.Errorf("hub: %s %s: %w", method, u.Redacted(), err)
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				ue.URL = safeURL(u) // signed CDN URLs carry credentials in the query
+			}
+			return nil, fmt.Errorf("hub: %s: %w", method, err)
 		}
 		if !isRedirect(resp.StatusCode) {
 			return resp, nil
@@ -56,17 +60,17 @@ func (s *settings) do(ctx context.Context, method, rawURL string, hdr http.Heade
 		loc, err := resp.Location()
 		if err != nil {
 			resp.Body.Close()
-			return nil, &ResponseError{URL: u.Redacted(), Reason: fmt.Sprintf("HTTP %d redirect without a usable Location", resp.StatusCode)}
+			return nil, &ResponseError{URL: safeURL(u), Reason: fmt.Sprintf("HTTP %d redirect without a usable Location", resp.StatusCode)}
 		}
 		if sameHostOnly && loc.Host != u.Host {
 			return resp, nil
 		}
 		drain(resp)
 		if hop >= maxRedirects {
-			return nil, &ResponseError{URL: u.Redacted(), Reason: "too many redirects"}
+			return nil, &ResponseError{URL: safeURL(u), Reason: "too many redirects"}
 		}
 		if loc.Scheme != "http" && loc.Scheme != "https" {
-			return nil, &ResponseError{URL: u.Redacted(), Reason: "redirect to a non-HTTP URL " + loc.Redacted()}
+			return nil, &ResponseError{URL: safeURL(u), Reason: "redirect to a non-HTTP URL " + safeURL(loc)}
 		}
 		u = loc
 	}
@@ -119,7 +123,7 @@ func (s *settings) statusError(resp *http.Response, t target) error {
 		}
 		return e
 	}
-	return &HTTPError{Method: resp.Request.Method, URL: resp.Request.URL.Redacted(), Status: resp.StatusCode, Message: msg}
+	return &HTTPError{Method: resp.Request.Method, URL: safeURL(resp.Request.URL), Status: resp.StatusCode, Message: msg}
 }
 
 // transient reports whether err may go away on retry: connection failures,
@@ -206,4 +210,12 @@ func normalizeETag(v string) string {
 	v = strings.TrimSpace(v)
 	v = strings.TrimPrefix(v, "W/")
 	return strings.Trim(v, `"`)
+}
+
+// safeURL prints u for messages without user info or query, where signed
+// CDN URLs keep their credentials.
+func safeURL(u *url.URL) string {
+	v := *u
+	v.User, v.RawQuery, v.ForceQuery = nil, "", false
+	return v.String()
 }
