@@ -132,7 +132,7 @@ func parse(name string, b []byte) (map[string]Info, map[string]string, error) {
 	if _, err := dec.Token(); err != nil {
 		return nil, nil, fail("", "header JSON: %v", err)
 	}
-	if rest := bytes.TrimRight(head[dec.InputOffset():], " "); len(rest) != 0 {
+	if rest := bytes.TrimRight(head[dec.InputOffset():], " \t\r\n"); len(rest) != 0 {
 		return nil, nil, fail("", "trailing bytes after the header JSON")
 	}
 	// The ranges must tile the data area exactly: sorted by offset, each

@@ -126,6 +126,7 @@ func TestOpenValidEdgeCases(t *testing.T) {
 	for _, c := range []struct{ name, header string }{
 		{"empty", `{}`},
 		{"padded", `{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}     `},
+		{"newline padded", "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}\n\t "},
 		{"null metadata", `{"__metadata__":null,"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}`},
 	} {
 		data := []byte{}
