@@ -110,8 +110,12 @@ func ParseBaseConfiguration(configJSON []byte) (BaseConfiguration, error) {
 	return BaseConfiguration{ModelType: raw.ModelType, EOSTokenIDs: eos, Quantization: q, Raw: configJSON}, nil
 }
 
-// modelFilePatterns are the files Load downloads from the hub.
-var modelFilePatterns = []string{"*.json", "*.safetensors", "*.jinja", "tokenizer.model", "*.txt", "*.tiktoken"}
+// Files Load downloads from the hub: the model's, and a tokenizer
+// override's.
+var (
+	modelFilePatterns     = []string{"*.json", "*.safetensors", "*.jinja", "tokenizer.model", "*.txt", "*.tiktoken"}
+	tokenizerFilePatterns = []string{"*.json", "*.jinja", "tokenizer.model", "*.txt", "*.tiktoken"}
+)
 
 // Load resolves, downloads (if needed), decodes and binds a model and its
 // tokenizer and processor. Failures are *Error values of kind KindLoad,
@@ -173,7 +177,7 @@ func Load(ctx context.Context, cfg ModelConfiguration, opts LoadOptions) (*Model
 
 	tokDir := dir
 	if cfg.Tokenizer != "" {
-		if tokDir, err = resolve(ctx, localDir(cfg.Tokenizer), hubID(cfg.Tokenizer), "", modelFilePatterns[:1:1], opts); err != nil {
+		if tokDir, err = resolve(ctx, localDir(cfg.Tokenizer), hubID(cfg.Tokenizer), "", tokenizerFilePatterns, opts); err != nil {
 			return fail(err)
 		}
 	}
