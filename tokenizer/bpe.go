@@ -11,7 +11,7 @@ import (
 // lowest merge rank, leftmost first, is merged until no pair has a merge.
 type bpeModel struct {
 	vocab  map[string]int32
-	tokens []string // id → token; "" where no token has the id
+	tokens idTable // id → token
 
 	merges map[uint64]bpeMerge // key: left id << 32 | right id
 
@@ -74,7 +74,7 @@ func newBPE(vocab map[string]int32, merges [][2]string, unk string, fuseUnk, byt
 		cache:        newWordCache(),
 		byteCache:    newWordCache(),
 	}
-	m.tokens = invertVocab(vocab)
+	m.tokens = newIDTable(vocab)
 	if unk != "" {
 		id, ok := vocab[unk]
 		if !ok {
@@ -116,36 +116,16 @@ func lookupOr(vocab map[string]int32, s string) int32 {
 	return -1
 }
 
-// invertVocab returns the id → token table of a vocabulary.
-func invertVocab(vocab map[string]int32) []string {
-	n := 0
-	for _, id := range vocab {
-		if int(id) >= n {
-			n = int(id) + 1
-		}
-	}
-	out := make([]string, n)
-	for tok, id := range vocab {
-		if id >= 0 {
-			out[id] = tok
-		}
-	}
-	return out
-}
-
 func (m *bpeModel) tokenToID(s string) (int32, bool) {
 	id, ok := m.vocab[s]
 	return id, ok
 }
 
 func (m *bpeModel) idToToken(id int32) (string, bool) {
-	if id < 0 || int(id) >= len(m.tokens) || m.tokens[id] == "" {
-		return "", false
-	}
-	return m.tokens[id], true
+	return m.tokens.get(id)
 }
 
-func (m *bpeModel) vocabSize() int { return len(m.tokens) }
+func (m *bpeModel) vocabSize() int { return m.tokens.size }
 
 // tokenize appends the ids of one pre-tokenized piece to dst.
 func (m *bpeModel) tokenize(p piece, dst []int32) []int32 {

@@ -101,7 +101,7 @@ func parseModel(raw json.RawMessage) (model, error) {
 		if err != nil {
 			return nil, atField("vocab", err)
 		}
-		m := &wordLevelModel{vocab: vocab, tokens: invertVocab(vocab), unk: -1}
+		m := &wordLevelModel{vocab: vocab, tokens: newIDTable(vocab), unk: -1}
 		if j.UnkToken != nil {
 			id, ok := vocab[*j.UnkToken]
 			if !ok {

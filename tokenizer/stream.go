@@ -1,14 +1,18 @@
 package tokenizer
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // StreamDecoder turns ids into text one id at a time, as a model generates
 // them. Add returns only text that is complete: nothing is emitted while the
 // decoded tail is an unfinished UTF-8 character or byte-fallback sequence
 // (it decodes to U+FFFD). The pieces returned by Add and Flush concatenate
 // to Decode of all the ids, for decoders that work token by token (byte
-// level, byte fallback, Metaspace, WordPiece), as long as the ids do not
-// end in a byte sequence that never completes.
+// level, byte fallback, Metaspace, WordPiece), as long as no byte sequence
+// is cut short by another token (Decode then turns the whole run into
+// U+FFFD, rewriting text already emitted; the stream goes on after it).
 //
 // A StreamDecoder is not safe for concurrent use.
 type StreamDecoder struct {
@@ -32,10 +36,13 @@ func (d *StreamDecoder) Add(id int32) string {
 	}
 	d.window = append(d.window, id)
 	text := d.t.Decode(d.window, d.skip)
-	if len(text) <= len(d.prefix) || strings.HasSuffix(text, "\uFFFD") || !strings.HasPrefix(text, d.prefix) {
+	if len(text) <= len(d.prefix) || strings.HasSuffix(text, "\uFFFD") {
 		return ""
 	}
-	out := text[len(d.prefix):]
+	// The emitted context normally decodes to the same prefix. It cannot
+	// when a decoder rewrites earlier text (a byte sequence cut by another
+	// token turns into U+FFFD); then emit what follows the common part.
+	out := text[commonPrefix(text, d.prefix):]
 	// The ids just emitted become the context of the next step, so that
 	// decoders that treat the first token specially see a non-first token.
 	d.window = append(d.window[:0], d.window[d.ctx:]...)
@@ -48,10 +55,20 @@ func (d *StreamDecoder) Add(id int32) string {
 // decodes to U+FFFD) and resets the decoder.
 func (d *StreamDecoder) Flush() string {
 	text := d.t.Decode(d.window, d.skip)
-	out := ""
-	if len(text) > len(d.prefix) && strings.HasPrefix(text, d.prefix) {
-		out = text[len(d.prefix):]
-	}
+	out := text[commonPrefix(text, d.prefix):]
 	d.window, d.ctx, d.prefix = d.window[:0], 0, ""
 	return out
+}
+
+// commonPrefix is the length of the longest common prefix of a and b, cut
+// back to a UTF-8 character boundary of a.
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	for n > 0 && n < len(a) && !utf8.RuneStart(a[n]) {
+		n--
+	}
+	return n
 }

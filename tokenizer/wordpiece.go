@@ -10,14 +10,14 @@ import (
 // the vocabulary becomes the unk token.
 type wordPieceModel struct {
 	vocab    map[string]int32
-	tokens   []string
+	tokens   idTable
 	unk      int32
 	prefix   string
 	maxChars int
 }
 
 func newWordPiece(vocab map[string]int32, unk, prefix string, maxChars int) (*wordPieceModel, error) {
-	m := &wordPieceModel{vocab: vocab, tokens: invertVocab(vocab), unk: -1, prefix: prefix, maxChars: maxChars}
+	m := &wordPieceModel{vocab: vocab, tokens: newIDTable(vocab), unk: -1, prefix: prefix, maxChars: maxChars}
 	if id, ok := vocab[unk]; ok {
 		m.unk = id
 	} else {
@@ -32,13 +32,10 @@ func (m *wordPieceModel) tokenToID(s string) (int32, bool) {
 }
 
 func (m *wordPieceModel) idToToken(id int32) (string, bool) {
-	if id < 0 || int(id) >= len(m.tokens) || m.tokens[id] == "" {
-		return "", false
-	}
-	return m.tokens[id], true
+	return m.tokens.get(id)
 }
 
-func (m *wordPieceModel) vocabSize() int { return len(m.tokens) }
+func (m *wordPieceModel) vocabSize() int { return m.tokens.size }
 
 func (m *wordPieceModel) tokenize(p piece, dst []int32) []int32 {
 	s := p.text()
@@ -76,7 +73,7 @@ func (m *wordPieceModel) tokenize(p piece, dst []int32) []int32 {
 // wordLevelModel maps each whole word to an id, or to unk.
 type wordLevelModel struct {
 	vocab  map[string]int32
-	tokens []string
+	tokens idTable
 	unk    int32
 }
 
@@ -86,13 +83,10 @@ func (m *wordLevelModel) tokenToID(s string) (int32, bool) {
 }
 
 func (m *wordLevelModel) idToToken(id int32) (string, bool) {
-	if id < 0 || int(id) >= len(m.tokens) || m.tokens[id] == "" {
-		return "", false
-	}
-	return m.tokens[id], true
+	return m.tokens.get(id)
 }
 
-func (m *wordLevelModel) vocabSize() int { return len(m.tokens) }
+func (m *wordLevelModel) vocabSize() int { return m.tokens.size }
 
 func (m *wordLevelModel) tokenize(p piece, dst []int32) []int32 {
 	s := p.text()
