@@ -83,7 +83,7 @@ func run(ctx context.Context, model LanguageModel, dec streamDecoder, eos []int3
 	cancelled := func() bool { return ctx.Err() != nil }
 
 	caches := model.NewCaches(p)
-	res, err := model.Prepare(ctx, input, caches, p.PrefillStepSize)
+	res, err := prepare(ctx, model, input, caches, p.PrefillStepSize)
 	if err != nil {
 		if cancelled() {
 			finish(StopCancelled, "", ctx.Err())
@@ -98,7 +98,7 @@ func run(ctx context.Context, model LanguageModel, dec streamDecoder, eos []int3
 			yield(Chunk{}, Errorf(KindGeneration, "Prepare returned neither logits nor tokens"))
 			return
 		}
-		if logits, err = model.Forward(res.Tokens, caches); err != nil {
+		if logits, err = forward(model, res.Tokens, caches); err != nil {
 			yield(Chunk{}, fmt.Errorf("prefill: %w", err))
 			return
 		}
@@ -148,7 +148,7 @@ func run(ctx context.Context, model LanguageModel, dec streamDecoder, eos []int3
 			break
 		}
 		maybeQuantize(caches, p)
-		logits, err := model.Forward([]int32{tok}, caches)
+		logits, err := forward(model, []int32{tok}, caches)
 		if err != nil {
 			yield(Chunk{}, fmt.Errorf("decoding step %d: %w", info.GenerationTokens, err))
 			return
@@ -169,6 +169,18 @@ func run(ctx context.Context, model LanguageModel, dec streamDecoder, eos []int3
 		cerr = ctx.Err()
 	}
 	finish(reason, tail, cerr)
+}
+
+// prepare and forward call the model, turning a shape or dtype panic of the
+// tensor package (a bug in the model) into an error for the caller.
+func prepare(ctx context.Context, m LanguageModel, in *LMInput, caches []nn.Cache, step int) (res PrepareResult, err error) {
+	defer tensor.Recover(&err)
+	return m.Prepare(ctx, in, caches, step)
+}
+
+func forward(m LanguageModel, tokens []int32, caches []nn.Cache) (logits *tensor.Tensor, err error) {
+	defer tensor.Recover(&err)
+	return m.Forward(tokens, caches)
 }
 
 // lastRow copies the last row of logits ([n, vocab] or [vocab]) into buf.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/govlm/govlm/nn"
+	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/tokenizer"
 )
 
@@ -284,5 +286,30 @@ func TestPrefillChunks(t *testing.T) {
 	boom := errors.New("boom")
 	if _, err := PrefillChunks(context.Background(), tokens, 2, func([]int32) error { return boom }); err != boom {
 		t.Errorf("run error: %v", err)
+	}
+}
+
+// brokenModel is the tiny model with a decoding step that feeds attention a
+// mis-shaped tensor, as a buggy architecture would.
+type brokenModel struct{ *tinyModel }
+
+func (b brokenModel) Forward(tokens []int32, caches []nn.Cache) (*tensor.Tensor, error) {
+	if caches[0].Offset() > len(tinyPrompt) {
+		tensor.Attention(tensor.New(1, 4, 8), tensor.New(1, 3, 8), tensor.New(1, 3, 8), tensor.AttentionOptions{})
+	}
+	return b.tinyModel.Forward(tokens, caches)
+}
+
+func TestTokensTurnTensorPanicsIntoErrors(t *testing.T) {
+	m := brokenModel{newBoundTinyModel(t, tinyCfg, 1)}
+	var n int
+	var last error
+	for _, err := range Tokens(context.Background(), m, &LMInput{Tokens: tinyPrompt}, GenerateParameters{MaxTokens: 5}, nil) {
+		n++
+		last = err
+	}
+	var se *tensor.ShapeError
+	if !errors.As(last, &se) {
+		t.Fatalf("after %d yields got %v, want a *tensor.ShapeError", n, last)
 	}
 }

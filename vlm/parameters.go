@@ -28,7 +28,9 @@ type GenerateParameters struct {
 	// context, FrequencyPenalty once per occurrence.
 	PresencePenalty  float32
 	FrequencyPenalty float32
-	// Seed makes sampling reproducible.
+	// Seed seeds the sampler: the same seed, input and weights give the
+	// same tokens. 0 is a seed like any other; callers that want varied
+	// output draw a random one.
 	Seed uint64
 	// PrefillStepSize is the prompt chunk size (0: DefaultPrefillStepSize).
 	PrefillStepSize int
