@@ -145,7 +145,7 @@ func Load(ctx context.Context, cfg ModelConfiguration, opts LoadOptions) (*Model
 		return nil, Errorf(KindUnsupportedModelType, "model_type %q in %s (supported: %s)",
 			base.ModelType, filepath.Join(dir, "config.json"), strings.Join(ModelTypes(), ", "))
 	}
-	model, err := ctor(configJSON)
+	model, err := construct(ctor, configJSON)
 	if err != nil {
 		return nil, Errorf(KindLoad, "building %s model: %w", base.ModelType, err)
 	}
@@ -163,7 +163,7 @@ func Load(ctx context.Context, cfg ModelConfiguration, opts LoadOptions) (*Model
 	if err != nil {
 		return fail(err)
 	}
-	if weights, err = model.Sanitize(weights); err != nil {
+	if weights, err = sanitize(model, weights); err != nil {
 		return fail(Errorf(KindLoad, "sanitizing %s weights: %w", base.ModelType, err))
 	}
 	if err := nn.Bind(model, weights, ""); err != nil {
@@ -191,6 +191,17 @@ func Load(ctx context.Context, cfg ModelConfiguration, opts LoadOptions) (*Model
 		return fail(err)
 	}
 	return mc, nil
+}
+
+// construct and sanitize run model code, turning tensor panics into errors.
+func construct(ctor ModelConstructor, config []byte) (m LanguageModel, err error) {
+	defer tensor.Recover(&err)
+	return ctor(config)
+}
+
+func sanitize(m LanguageModel, w map[string]*tensor.Tensor) (out map[string]*tensor.Tensor, err error) {
+	defer tensor.Recover(&err)
+	return m.Sanitize(w)
 }
 
 func parseQuantizeOption(s string) (int, error) {
