@@ -24,7 +24,6 @@ import (
 // X-Linked-Size), X-Repo-Commit, Range requests, X-Error-Code on errors. Its
 // fault knobs cut, corrupt or fail answers to exercise the client.
 type fakeHub struct {
-	t   *testing.T
 	hub *httptest.Server
 	cdn *httptest.Server
 
@@ -61,9 +60,13 @@ type fakeFile struct {
 	name string
 	data []byte
 	lfs  bool
+	tag  string // etag, memoized by addRepo
 }
 
 func (f fakeFile) etag() string {
+	if f.tag != "" {
+		return f.tag
+	}
 	if f.lfs {
 		s := sha256.Sum256(f.data)
 		return hex.EncodeToString(s[:])
@@ -74,9 +77,9 @@ func (f fakeFile) etag() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func newFakeHub(t *testing.T) *fakeHub {
+func newFakeHub(t testing.TB) *fakeHub {
 	t.Helper()
-	f := &fakeHub{t: t, repos: map[string]*fakeRepo{}, blobGets: map[string]int{},
+	f := &fakeHub{repos: map[string]*fakeRepo{}, blobGets: map[string]int{},
 		cutOnce: map[string]int64{}, corrupt: map[string]bool{}, extraBytes: map[string]bool{},
 		stall: map[string]chan struct{}{}, expireOnce: map[string]bool{}}
 	f.hub = httptest.NewServer(http.HandlerFunc(f.serveHub))
@@ -87,7 +90,7 @@ func newFakeHub(t *testing.T) *fakeHub {
 }
 
 // client returns a Client on a fresh cache pointed at the fake hub.
-func (f *fakeHub) client(t *testing.T) *Client {
+func (f *fakeHub) client(t testing.TB) *Client {
 	return &Client{Endpoint: f.hub.URL, CacheDir: t.TempDir(), RetryBackoff: time.Millisecond, Concurrency: 3}
 }
 
@@ -118,6 +121,9 @@ func (f *fakeHub) logged() []string {
 
 // addRepo registers repo with one commit reachable from main.
 func (f *fakeHub) addRepo(id, commit string, files []fakeFile) *fakeRepo {
+	for i := range files {
+		files[i].tag = files[i].etag()
+	}
 	r := &fakeRepo{commits: map[string][]fakeFile{commit: files}, refs: map[string]string{"main": commit}}
 	f.mu.Lock()
 	f.repos[id] = r

@@ -48,7 +48,26 @@ func (c *Client) Snapshot(ctx context.Context, repo, revision string, patterns [
 			return "", miss
 		}
 	}
-	return s.download(ctx, rc, revision, m, progress)
+	dir, err := s.download(ctx, rc, revision, m, progress)
+	if err != nil && unreachable(ctx, err) {
+		// As huggingface_hub does: when the hub cannot be reached, a
+		// snapshot the cache holds in full is better than an error.
+		if cached, miss, cerr := cachedSnapshot(rc, revision, m, true); cerr == nil && miss == nil {
+			return cached, nil
+		}
+	}
+	return dir, err
+}
+
+// unreachable reports whether err means the hub could not be reached or
+// failed on its side (connection errors, timeouts, 5xx), as opposed to an
+// answer about the request (401, 404, bad content).
+func unreachable(ctx context.Context, err error) bool {
+	var he *HTTPError
+	if errors.As(err, &he) {
+		return he.Status >= 500
+	}
+	return transient(ctx, err)
 }
 
 // CachedSnapshot returns the snapshot folder of repo at revision (a branch,

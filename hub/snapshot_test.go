@@ -239,3 +239,24 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestSnapshotHubUnreachable falls back to a complete cached snapshot when
+// the hub cannot be reached, and fails when the cache is incomplete.
+func TestSnapshotHubUnreachable(t *testing.T) {
+	fh := newFakeHub(t)
+	fh.addRepo("org/tiny", commitA, tinyModel())
+	c := fh.client(t)
+	want, err := c.Snapshot(context.Background(), "org/tiny", "main", []string{"*.json"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fh.hub.Close()
+	c.Refresh = true
+	c.MaxRetries = -1
+	if got, err := c.Snapshot(context.Background(), "org/tiny", "main", []string{"*.json"}, nil); err != nil || got != want {
+		t.Errorf("hub down, snapshot cached: %s, %v; want %s", got, err, want)
+	}
+	if _, err := c.Snapshot(context.Background(), "org/tiny", "main", []string{"*.safetensors"}, nil); err == nil {
+		t.Error("hub down, weights never fetched: no error")
+	}
+}
