@@ -1,0 +1,226 @@
+package llama
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/govlm/govlm/nn"
+	"github.com/govlm/govlm/safetensors"
+	"github.com/govlm/govlm/tensor"
+	"github.com/govlm/govlm/vlm"
+)
+
+type refCase struct {
+	Name             string           `json:"name"`
+	Messages         []map[string]any `json:"messages"`
+	Prompt           string           `json:"prompt"`
+	AddSpecialTokens *bool            `json:"add_special_tokens"`
+	InputIDs         []int32          `json:"input_ids"`
+	LogitsPositions  []int            `json:"logits_positions"`
+	Greedy           []int32          `json:"greedy"`
+}
+
+// fixture returns the folder of a reference fixture in testdata/models,
+// skipping the test when it is absent.
+func fixture(t *testing.T, name string) string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "testdata", "models", name)
+	if _, err := os.Stat(filepath.Join(dir, "reference.json")); err != nil {
+		t.Skipf("fixture %s not present: %v", name, err)
+	}
+	return dir
+}
+
+// TestReferenceFixtures loads the Llama fixtures through vlm.Load (the
+// registered "llama" type, the text processor and chat template) and
+// checks the prompt ids, the logits of a full forward pass at the recorded
+// positions and the 20-token greedy continuation against transformers.
+func TestReferenceFixtures(t *testing.T) {
+	for _, name := range []string{"llama", "llama_rope_llama3"} {
+		t.Run(name, func(t *testing.T) {
+			dir := fixture(t, name)
+			var ref struct {
+				Cases []refCase `json:"cases"`
+			}
+			b, err := os.ReadFile(filepath.Join(dir, "reference.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, &ref); err != nil {
+				t.Fatal(err)
+			}
+			want, err := safetensors.Open(filepath.Join(dir, "reference.safetensors"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer want.Close()
+			mc, err := vlm.Load(context.Background(), vlm.ModelConfiguration{Directory: dir}, vlm.LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer mc.Close()
+			if _, ok := mc.Model.(*Model); !ok {
+				t.Fatalf("Load built %T, want *llama.Model", mc.Model)
+			}
+			for _, c := range ref.Cases {
+				t.Run(c.Name, func(t *testing.T) { checkCase(t, mc, c, want) })
+			}
+		})
+	}
+}
+
+func checkCase(t *testing.T, mc *vlm.ModelContext, c refCase, ref *safetensors.File) {
+	var ids []int32
+	if c.Messages != nil {
+		var in vlm.UserInput
+		for _, m := range c.Messages {
+			in.Messages = append(in.Messages, vlm.Text(m["role"].(string), m["content"].(string)))
+		}
+		prepared, err := mc.Processor.Prepare(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = prepared.Tokens
+	} else {
+		ids = mc.Tokenizer.Encode(c.Prompt, c.AddSpecialTokens == nil || *c.AddSpecialTokens)
+	}
+	if !slices.Equal(ids, c.InputIDs) {
+		t.Fatalf("input ids\n%v\nwant\n%v", ids, c.InputIDs)
+	}
+	info, ok := ref.Tensor(c.Name + ".logits")
+	if !ok {
+		t.Fatalf("no %s.logits in the reference", c.Name)
+	}
+	want, err := safetensors.ToTensor(info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mc.Model
+	out, err := m.Forward(ids, m.NewCaches(vlm.GenerateParameters{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Release()
+	rel := relErrRows(out, want, c.LogitsPositions)
+	t.Logf("logits relative error %.3g", rel)
+	if rel > 1e-4 {
+		t.Errorf("logits relative error %.3g > 1e-4", rel)
+	}
+	var greedy []int32
+	p := vlm.GenerateParameters{MaxTokens: len(c.Greedy), PrefillStepSize: 5}
+	for tok, err := range vlm.Tokens(context.Background(), m, &vlm.LMInput{Tokens: ids}, p, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		greedy = append(greedy, tok)
+	}
+	if !slices.Equal(greedy, c.Greedy) {
+		t.Errorf("greedy\n%v\nwant\n%v", greedy, c.Greedy)
+	}
+}
+
+// relErrRows returns max |got[pos] − want[i]| / max |want| over the rows.
+func relErrRows(got, want *tensor.Tensor, positions []int) float64 {
+	vocab := got.Dim(-1)
+	var maxRef, maxDiff float64
+	for i, pos := range positions {
+		g := got.Data()[pos*vocab : (pos+1)*vocab]
+		w := want.Data()[i*vocab : (i+1)*vocab]
+		for j := range g {
+			maxRef = math.Max(maxRef, math.Abs(float64(w[j])))
+			maxDiff = math.Max(maxDiff, math.Abs(float64(g[j]-w[j])))
+		}
+	}
+	return maxDiff / maxRef
+}
+
+func TestParseConfigDefaultsAndErrors(t *testing.T) {
+	c, err := ParseConfig([]byte(`{"hidden_size": 576, "num_attention_heads": 9, "num_key_value_heads": 3,
+		"intermediate_size": 1536, "num_hidden_layers": 30, "vocab_size": 49152, "rope_theta": 100000}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HeadDim != 64 || c.RMSNormEps != 1e-6 || c.RopeTheta != 100000 || c.HiddenAct != "silu" {
+		t.Errorf("derived config %+v", c)
+	}
+	c, err = ParseConfig([]byte(`{"hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128,
+		"num_hidden_layers": 2, "vocab_size": 100, "rope_parameters": {"rope_type": "default", "rope_theta": 5e5}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RopeTheta != 5e5 || c.NumKeyValueHeads != 4 {
+		t.Errorf("5.x rope_parameters: theta %v kv %d", c.RopeTheta, c.NumKeyValueHeads)
+	}
+	for _, tc := range []struct{ name, json, field string }{
+		{"kv heads", `{"num_attention_heads": 4, "num_key_value_heads": 3, "hidden_size": 64}`, "num_key_value_heads"},
+		{"zero layers", `{"num_hidden_layers": 0}`, "num_hidden_layers"},
+		{"activation", `{"hidden_act": "nope"}`, "hidden_act"},
+		{"rope", `{"rope_scaling": {"rope_type": "llama3"}}`, "rope_scaling"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseConfig([]byte(tc.json))
+			var ce *ConfigError
+			if !errors.As(err, &ce) || ce.Field != tc.field {
+				t.Fatalf("got %v, want a ConfigError on %s", err, tc.field)
+			}
+		})
+	}
+}
+
+func TestSanitize(t *testing.T) {
+	w := func(names ...string) map[string]*tensor.Tensor {
+		m := map[string]*tensor.Tensor{}
+		for _, n := range names {
+			m[n] = tensor.New(1)
+		}
+		return m
+	}
+	cases := []struct {
+		name string
+		in   map[string]*tensor.Tensor
+		want []string
+	}{
+		{"hf", w("model.embed_tokens.weight", "model.layers.0.self_attn.rotary_emb.inv_freq", "lm_head.weight"),
+			[]string{"lm_head.weight", "model.embed_tokens.weight"}},
+		{"mlx-lm quantized (combined by the loader)", w("model.layers.0.mlp.down_proj.weight", "model.norm.weight"),
+			[]string{"model.layers.0.mlp.down_proj.weight", "model.norm.weight"}},
+		{"bare decoder", w("layers.0.input_layernorm.weight", "embed_tokens.weight", "norm.weight"),
+			[]string{"model.embed_tokens.weight", "model.layers.0.input_layernorm.weight", "model.norm.weight"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, err := (&Model{}).Sanitize(c.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for n := range out {
+				got = append(got, n)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, c.want) {
+				t.Errorf("got %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestForwardRejectsBadIDs(t *testing.T) {
+	dir := fixture(t, "llama")
+	mc, err := vlm.Load(context.Background(), vlm.ModelConfiguration{Directory: dir}, vlm.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mc.Close()
+	_, err = mc.Model.Forward([]int32{1, 1 << 20}, mc.Model.NewCaches(vlm.GenerateParameters{}))
+	var idErr *nn.IDError
+	if !errors.Is(err, vlm.ErrGeneration) || !errors.As(err, &idErr) || idErr.Index != 1 {
+		t.Fatalf("got %v, want a generation error wrapping an *nn.IDError at index 1", err)
+	}
+}
