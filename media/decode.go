@@ -74,6 +74,9 @@ func DecodeBytes(data []byte, source string, opt DecodeOptions) (*Image, error) 
 		return nil, &DecodeError{Source: source, Format: format,
 			Err: fmt.Errorf("decoded size %dx%d differs from header %dx%d", b.Dx(), b.Dy(), cfg.Width, cfg.Height)}
 	}
+	if p, ok := img.(*image.Paletted); ok && format == "gif" {
+		restoreGIFTransparent(p, data)
+	}
 	var m *Image
 	switch y := img.(type) {
 	case *image.YCbCr:

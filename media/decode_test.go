@@ -284,7 +284,7 @@ func TestLoadSources(t *testing.T) {
 }
 
 func FuzzDecodeBytes(f *testing.F) {
-	for _, name := range []string{"tiny_17x3.png", "orient_6.webp", "tiny_1x1.png", "transparent_gradient_96x64.png"} {
+	for _, name := range []string{"tiny_17x3.png", "orient_6.webp", "tiny_1x1.png", "transparent_gradient_96x64.png", "transparent.gif"} {
 		if data, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
 			f.Add(data)
 		}

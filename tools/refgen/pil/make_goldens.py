@@ -50,6 +50,7 @@ DECODES = {
     "transparent_gradient_96x64.png": ["drop", "on-white"], "tiny_17x3.png": ["drop"], "tiny_1x1.png": ["drop"],
     "checker_500x300.png": ["drop", "on-white"], "camera.jpg": ["drop"], "chelsea.jpg": ["drop"],
     "coffee_large_3000x2000.jpg": ["drop"], "hubble_deep_field.jpg": ["drop"],
+    "transparent.gif": ["drop", "on-white"],
 }
 
 
@@ -57,8 +58,23 @@ def b64(a):
     return base64.b64encode(np.ascontiguousarray(a, dtype=np.uint8).tobytes()).decode()
 
 
+TESTDATA = os.path.join(ROOT, "media", "testdata")
+
+
+def make_transparent_gif():
+    """A palette GIF whose transparent index has a distinctive colour (Go's decoder blanks it; PIL keeps it)."""
+    pal = []
+    for i in range(256):
+        pal += [(i * 37) % 256, (i * 91) % 256, (i * 53) % 256]
+    a = (np.arange(12 * 5).reshape(5, 12) % 9).astype(np.uint8)
+    im = Image.fromarray(a, "P")
+    im.putpalette(pal)
+    im.save(os.path.join(TESTDATA, "transparent.gif"), transparency=5)
+
+
 def load(name, alpha):
-    im = Image.open(os.path.join(IMAGES, name))
+    local = os.path.join(TESTDATA, name)
+    im = Image.open(local if os.path.exists(local) else os.path.join(IMAGES, name))
     im = ImageOps.exif_transpose(im)
     if alpha == "drop":
         return im.convert("RGB")
@@ -118,6 +134,7 @@ def main():
         os.makedirs(args.full, exist_ok=True)
     out = {"pil_version": PIL.__version__, "numpy_version": np.__version__,
            "generator": "tools/refgen/pil/make_goldens.py", "decode": [], "resize": []}
+    make_transparent_gif()
     for name, modes in DECODES.items():
         for mode in modes:
             a = np.asarray(load(name, mode))
