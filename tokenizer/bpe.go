@@ -132,7 +132,7 @@ func (m *bpeModel) tokenize(p piece, dst []int32) []int32 {
 	if p.s == "" {
 		return dst
 	}
-	fast := p.byteLevel && m.allByte && m.prefix == "" && m.suffix == "" && !m.ignoreMerges
+	fast := p.byteLevel && m.allByte && m.prefix == "" && m.suffix == ""
 	cache := m.cache
 	if p.byteLevel {
 		if !fast {
@@ -145,7 +145,8 @@ func (m *bpeModel) tokenize(p piece, dst []int32) []int32 {
 		return append(dst, ids...)
 	}
 	if m.ignoreMerges {
-		if id, ok := m.vocab[p.s]; ok {
+		if id, ok := m.vocab[p.text()]; ok {
+			cache.put(p.s, []int32{id})
 			return append(dst, id)
 		}
 	}
