@@ -40,15 +40,17 @@ func BenchmarkGemmNT(b *testing.B) {
 		if testing.Short() && m*k*n > 1<<30 {
 			continue
 		}
-		a := randF32(r, m*k)
-		c := make([]float32, m*n)
 		for _, mc := range []matCase{{FormatF32, 0}, {FormatF16, 0}, {FormatBF16, 0}, {FormatQ4, 64}, {FormatQ8, 64}} {
 			if mc.format != FormatF32 && m*k*n > 1<<31 {
 				continue
 			}
-			w := randMat(r, mc, n, k)
+			var a, c []float32
+			var w *Mat
 			for _, threads := range []int{1, 2} {
 				b.Run(fmt.Sprintf("%v/%dx%dx%d/t%d", mc, m, k, n, threads), func(b *testing.B) {
+					if w == nil { // built on first use, so -bench filters stay cheap
+						a, c, w = randF32(r, m*k), make([]float32, m*n), randMat(r, mc, n, k)
+					}
 					benchTiers(b, func(b *testing.B) {
 						for b.Loop() {
 							gemmSplit(c, a, m, w, threads)

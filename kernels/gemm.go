@@ -36,7 +36,7 @@ type microKernel struct {
 var gemmArch microKernel
 
 // gemmArchGeneric is the pure-Go micro-kernel's configuration.
-var gemmArchGeneric = microKernel{mr: 4, nr: 4, kc: 256, mc: 64, nc: 1024, fn: microKernelGo, smallM: 4}
+var gemmArchGeneric = microKernel{mr: 4, nr: 4, kc: 256, mc: 64, nc: 1024, fn: microKernelGo, smallM: 16}
 
 // packBufs holds one call's packing space.
 type packBufs struct {

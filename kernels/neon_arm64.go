@@ -29,7 +29,7 @@ func dotF16NEON(x *float32, h *uint16, n int) float32
 //go:noescape
 func dotBF16NEON(x *float32, h *uint16, n int) float32
 
-var gemmArchNEON = microKernel{mr: 8, nr: 12, kc: 256, mc: 8 * 16, nc: 12 * 128, fn: gemmMicroNEON, smallM: 4}
+var gemmArchNEON = microKernel{mr: 8, nr: 12, kc: 256, mc: 8 * 16, nc: 12 * 128, fn: gemmMicroNEON, smallM: 16}
 
 // The slice adapters run whole blocks of 16 in assembly and the tail in Go.
 
