@@ -221,3 +221,26 @@ func TestVideoErrors(t *testing.T) {
 	_, err = ExtractFrames(cancelled, info, []float64{0, 7.9}, VideoOptions{})
 	check("cancelled", err, errors.Is(err, context.Canceled))
 }
+
+// TestExtractFramesCancelMidStream cancels the context from the frame hook
+// after the first frame: ffmpeg must be killed and the cancellation returned.
+func TestExtractFramesCancelMidStream(t *testing.T) {
+	dir := testClips(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	frames := 0
+	_, err := LoadVideo(ctx, filepath.Join(dir, "clip.mp4"), VideoOptions{
+		SamplesPerSecond: 2,
+		Process: func(m *Image) (*Image, error) {
+			frames++
+			cancel()
+			return m, nil
+		},
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	if frames >= 16 {
+		t.Errorf("all %d frames were processed despite the cancellation", frames)
+	}
+}
