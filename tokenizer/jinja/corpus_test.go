@@ -132,6 +132,15 @@ func TestRandomExpressions(t *testing.T) {
 	}
 }
 
+// TestWhitespaceControl is a differential test against jinja2 on random
+// templates mixing text, newlines and tags with "-"/"+" markers under every
+// trim_blocks/lstrip_blocks setting (testdata/gen_whitespace.py).
+func TestWhitespaceControl(t *testing.T) {
+	for _, c := range loadCorpus(t, "whitespace.json") {
+		t.Run(c.name, func(t *testing.T) { runCorpusCase(t, c) })
+	}
+}
+
 // TestChatTemplates renders real chat templates (Qwen3, Gemma 3, SmolVLM and
 // Idefics3, Qwen2-VL, Llama 3.2, Mistral, a Phi-3 style generation template)
 // with conversations covering vision content, tools, tool calls and

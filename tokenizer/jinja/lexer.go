@@ -221,16 +221,15 @@ func (lx *lexer) comment(at, p int) *evalError {
 	return nil
 }
 
-// matchRawBegin recognises "raw" (with optional "-" or "+") followed by
-// "%}" after an opening "{%"; it returns the offset after the tag and
-// whether the tag's end carried "-" is encoded by the caller re-reading it.
+// matchRawBegin recognises "raw" followed by "%}" or "-%}" (not "+%}", as
+// in Jinja2) after an opening "{%"; it returns the offset after the tag.
 func matchRawBegin(src string, p int) (int, bool) {
 	q := skipSpaces(src, p)
 	if !strings.HasPrefix(src[q:], "raw") {
 		return 0, false
 	}
 	q = skipSpaces(src, q+3)
-	if q < len(src) && (src[q] == '-' || src[q] == '+') {
+	if q < len(src) && src[q] == '-' {
 		q++
 	}
 	if !strings.HasPrefix(src[q:], "%}") {
