@@ -47,6 +47,7 @@ type fakeHub struct {
 	expireOnce  map[string]bool          // the CDN refuses the first link it gets for the file
 	badETag     string                   // ETag sent for every file, if set
 	badCommit   string                   // commit sha the API reports, if set
+	renamed     map[string]string        // old repo id → new one, answered with a relative 307
 }
 
 type fakeRepo struct {
@@ -149,6 +150,13 @@ func (f *fakeHub) serveHub(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		segs[i] = u
+	}
+	for old, now := range f.renamed {
+		if p := r.URL.EscapedPath(); strings.Contains(p, "/"+old+"/") {
+			w.Header().Set("Location", strings.Replace(p, "/"+old+"/", "/"+now+"/", 1))
+			w.WriteHeader(http.StatusTemporaryRedirect)
+			return
+		}
 	}
 	if len(segs) > 3 && segs[0] == "api" && segs[1] == "models" {
 		f.serveInfo(w, r, segs[2:])

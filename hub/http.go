@@ -26,9 +26,10 @@ func (s *settings) endpointHost() string {
 
 // do sends one request and follows redirects by hand. The token goes only to
 // the endpoint's host; headers such as Range are kept across hops. With
-// sameHostOnly, a redirect to another host is not followed and the 3xx
-// answer is returned (a HEAD on a file whose content lives on the CDN).
-func (s *settings) do(ctx context.Context, method, rawURL string, hdr http.Header, sameHostOnly bool) (*http.Response, error) {
+// relativeOnly, as huggingface_hub's metadata requests, only a relative
+// Location (a renamed repository) is followed and an absolute one is
+// returned as is (a HEAD on a file whose content lives on the CDN).
+func (s *settings) do(ctx context.Context, method, rawURL string, hdr http.Header, relativeOnly bool) (*http.Response, error) {
 	authHost := s.endpointHost()
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -62,8 +63,10 @@ func (s *settings) do(ctx context.Context, method, rawURL string, hdr http.Heade
 			resp.Body.Close()
 			return nil, &ResponseError{URL: safeURL(u), Reason: fmt.Sprintf("HTTP %d redirect without a usable Location", resp.StatusCode)}
 		}
-		if sameHostOnly && loc.Host != u.Host {
-			return resp, nil
+		if relativeOnly {
+			if raw, err := url.Parse(resp.Header.Get("Location")); err != nil || raw.Host != "" || raw.Scheme != "" {
+				return resp, nil
+			}
 		}
 		drain(resp)
 		if hop >= maxRedirects {

@@ -12,14 +12,15 @@ const DefaultRevision = "main"
 const maxRepoPart = 96
 
 // ParseRepoID splits "org/name" or "org/name@revision" into a repository id
-// and a revision (empty when none is given). A bare "name" is accepted too,
+// and a revision (empty when none is given); repository ids never hold '@',
+// so the first one splits. A bare "name" is accepted too,
 // as the hub still serves a few models without an organisation. The id
 // follows the hub's rules: one or two parts of letters, digits, '_', '-' and
 // '.', each starting and ending with a letter, digit or '_', no "--" or "..",
 // and at most 96 characters a part.
 func ParseRepoID(s string) (id, revision string, err error) {
 	id = s
-	if at := strings.LastIndexByte(s, '@'); at >= 0 {
+	if at := strings.IndexByte(s, '@'); at >= 0 {
 		id, revision = s[:at], s[at+1:]
 		if err := checkRevision(revision); err != nil {
 			return "", "", err

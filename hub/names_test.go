@@ -15,6 +15,7 @@ func TestParseRepoID(t *testing.T) {
 		{in: "Qwen/Qwen2-VL-2B-Instruct", id: "Qwen/Qwen2-VL-2B-Instruct"},
 		{in: "HuggingFaceTB/SmolVLM-256M-Instruct@main", id: "HuggingFaceTB/SmolVLM-256M-Instruct", rev: "main"},
 		{in: "org/name@refs/pr/3", id: "org/name", rev: "refs/pr/3"},
+		{in: "org/name@feat@2", id: "org/name", rev: "feat@2"},
 		{in: "gpt2", id: "gpt2"},
 		{in: "mlx-community/gemma-3-4b-it-4bit", id: "mlx-community/gemma-3-4b-it-4bit"},
 		{in: "a_b/c.d", id: "a_b/c.d"},

@@ -163,3 +163,17 @@ func TestSnapshotBadInput(t *testing.T) {
 		t.Errorf("CachedSnapshot, bad revision: %v", err)
 	}
 }
+
+// TestSnapshotRenamedRepo follows the hub's relative redirects for a renamed
+// repository, and caches under the name the caller used, as huggingface_hub.
+func TestSnapshotRenamedRepo(t *testing.T) {
+	fh := newFakeHub(t)
+	files := tinyModel()
+	fh.addRepo("org/new-name", commitA, files)
+	fh.renamed = map[string]string{"org/old-name": "org/new-name"}
+	c := fh.client(t)
+	if _, err := c.Snapshot(context.Background(), "org/old-name", "main", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkLayout(t, c.CacheDir, "org/old-name", commitA, files, defaultSelection)
+}
