@@ -13,7 +13,7 @@ import random
 from gen_expected import HERE, jinja2, render
 
 SEED = int(os.environ.get("GEN_SEED", "424242"))
-COUNT = int(os.environ.get("GEN_COUNT", "400"))
+COUNT = int(os.environ.get("GEN_COUNT", "500"))
 rng = random.Random(SEED)
 
 TEXT = ["", "", " ", "  ", "\t", "\n", "\n\n", " \n", "\n  ", "\n\t ", "a", " b ", "c\n", "  d  \n  "]
@@ -65,7 +65,7 @@ def main():
     seen = set()
     while len(cases) < COUNT:
         src = "".join(block() for _ in range(rng.randint(1, 4)))
-        if src in seen:
+        if src in seen or len(src) > 300:  # short cases keep the corpus small and failures readable
             continue
         seen.add(src)
         opts = {"trim_blocks": rng.random() < 0.6, "lstrip_blocks": rng.random() < 0.6}
