@@ -34,5 +34,5 @@ func ExampleParseRepoID() {
 	fmt.Println(err)
 	// Output:
 	// Qwen/Qwen2-VL-2B-Instruct refs/pr/12 <nil>
-	// hub: invalid repository id "Qwen/../etc": "--" and ".." are not allowed (want "org/name" or "name")
+	// hub: invalid repository id "Qwen/../etc": more than one '/' (want "org/name" or "name")
 }
