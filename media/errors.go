@@ -14,6 +14,7 @@ type DecodeError struct {
 	Err    error
 }
 
+// Error describes the failure and names the input.
 func (e *DecodeError) Error() string {
 	if e.Format != "" {
 		return fmt.Sprintf("media: decode %s (%s): %v", e.Source, e.Format, e.Err)
@@ -21,6 +22,7 @@ func (e *DecodeError) Error() string {
 	return fmt.Sprintf("media: decode %s: %v", e.Source, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // TooLargeError reports an image whose pixel count exceeds the limit (a
@@ -31,6 +33,7 @@ type TooLargeError struct {
 	Limit  int
 }
 
+// Error describes the failure and names the input.
 func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("media: %s is %dx%d = %d pixels, over the limit of %d", e.Source, e.W, e.H, e.W*e.H, e.Limit)
 }
@@ -42,8 +45,10 @@ type SourceError struct {
 	Err    error
 }
 
+// Error describes the failure and names the input.
 func (e *SourceError) Error() string { return fmt.Sprintf("media: read %s: %v", e.Source, e.Err) }
 
+// Unwrap returns the underlying error.
 func (e *SourceError) Unwrap() error { return e.Err }
 
 // ErrBodyTooLarge is wrapped by a SourceError when an input is larger than the
@@ -56,4 +61,5 @@ type SizeError struct {
 	Reason string
 }
 
+// Error describes the failure and names the input.
 func (e *SizeError) Error() string { return fmt.Sprintf("media: %s: %s", e.Op, e.Reason) }

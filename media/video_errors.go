@@ -12,10 +12,12 @@ type ToolMissingError struct {
 	Err     error
 }
 
+// Error describes the failure and names the input.
 func (e *ToolMissingError) Error() string {
 	return fmt.Sprintf("media: %s not found (%v); video input needs it: %s", e.Program, e.Err, installHint())
 }
 
+// Unwrap returns the underlying error.
 func (e *ToolMissingError) Unwrap() error { return e.Err }
 
 func installHint() string {
@@ -35,6 +37,7 @@ type NoVideoStreamError struct {
 	AudioOnly bool
 }
 
+// Error describes the failure and names the input.
 func (e *NoVideoStreamError) Error() string {
 	if e.AudioOnly {
 		return fmt.Sprintf("media: %s is audio-only: no video stream", e.Path)
@@ -48,6 +51,7 @@ type ZeroDurationError struct {
 	Path string
 }
 
+// Error describes the failure and names the input.
 func (e *ZeroDurationError) Error() string {
 	return fmt.Sprintf("media: %s has zero or unknown duration", e.Path)
 }
@@ -61,6 +65,7 @@ type VideoDecodeError struct {
 	Err     error
 }
 
+// Error describes the failure and names the input.
 func (e *VideoDecodeError) Error() string {
 	if e.Stderr != "" {
 		return fmt.Sprintf("media: %s cannot read %s: %v: %s", e.Program, e.Path, e.Err, e.Stderr)
@@ -68,4 +73,5 @@ func (e *VideoDecodeError) Error() string {
 	return fmt.Sprintf("media: %s cannot read %s: %v", e.Program, e.Path, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *VideoDecodeError) Unwrap() error { return e.Err }
