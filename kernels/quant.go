@@ -143,7 +143,39 @@ func matVecQGo(y []float32, w *Mat, lo, hi int, act *ActQ8) {
 	}
 }
 
-func quantizeActQ8Go(dst *ActQ8, x []float32) { QuantizeActQ8Ref(dst, x) }
+// quantizeActQ8Go is QuantizeActQ8Ref without float64 round trips: adding
+// and subtracting 1.5·2²³ rounds a float32 of magnitude ≤ 2²² to the nearest
+// integer, ties to even, exactly as math.RoundToEven does.
+func quantizeActQ8Go(dst *ActQ8, x []float32) {
+	dst.resize(len(x))
+	const magic = float32(1 << 23 * 1.5)
+	for b := range dst.Scale {
+		lo := b * ActBlock
+		xb := x[lo:min(lo+ActBlock, len(x))]
+		q := dst.Q[lo : lo+ActBlock]
+		var amax, sum float32
+		for _, v := range xb {
+			amax = max(amax, math.Float32frombits(math.Float32bits(v)&0x7fffffff))
+			sum += v
+		}
+		dst.Sum[b] = sum
+		clear(q)
+		if amax == 0 {
+			dst.Scale[b], dst.QSum[b] = 0, 0
+			continue
+		}
+		inv := 127 / amax
+		dst.Scale[b] = amax / 127
+		var qs int32
+		for i, v := range xb {
+			t := v * inv
+			r := int32((t + magic) - magic)
+			q[i] = int8(r)
+			qs += r
+		}
+		dst.QSum[b] = qs
+	}
+}
 
 // qBytes views packed quantized words as bytes (little-endian targets only).
 func qBytes(q []uint32) []byte {
