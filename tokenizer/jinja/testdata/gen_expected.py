@@ -354,6 +354,10 @@ TEMPLATE_CASES = [
     ("mistral_v01.jinja", "system_rejected", {"messages": MULTI, "bos_token": "<s>", "eos_token": "</s>"}, False),
     ("mistral_large2.jinja", "tools", {"messages": MISTRAL_TOOLS, "tools": [WEATHER_TOOL], "bos_token": "<s>", "eos_token": "</s>"}, False),
     ("mistral_large2.jinja", "bad_tool_id", {"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "tool_calls": [{"id": "short", "function": {"name": "f", "arguments": {}}}]}], "bos_token": "<s>", "eos_token": "</s>"}, False),
+    ("mistral_small3_1.jinja", "default_system", {"messages": SIMPLE, "bos_token": "<s>", "eos_token": "</s>"}, True),
+    ("mistral_small3_1.jinja", "vision", {"messages": [{"role": "system", "content": [{"type": "text", "text": "Sys."}]}] + VISION[:2] + [{"role": "user", "content": [{"type": "image_url"}, {"type": "text", "text": "More?"}]}], "bos_token": "<s>", "eos_token": "</s>"}, True),
+    ("mistral_small3_1.jinja", "tools", {"messages": [dict(m, tool_calls=[dict(tc, id="call_" + tc["id"]) for tc in m["tool_calls"]]) if "tool_calls" in m else (dict(m, tool_call_id="call_" + m["tool_call_id"]) if "tool_call_id" in m else m) for m in MISTRAL_TOOLS], "tools": [WEATHER_TOOL], "bos_token": "<s>", "eos_token": "</s>"}, True),
+    ("mistral_small3_1.jinja", "video_rejected", {"messages": VISION, "bos_token": "<s>", "eos_token": "</s>"}, True),
     ("phi3_generation.jinja", "train", {"messages": MULTI, "add_generation_prompt": False, "bos_token": "<s>", "eos_token": "<|endoftext|>"}, False),
 ]
 
