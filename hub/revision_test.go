@@ -177,3 +177,44 @@ func TestSnapshotRenamedRepo(t *testing.T) {
 	}
 	checkLayout(t, c.CacheDir, "org/old-name", commitA, files, defaultSelection)
 }
+
+// TestSnapshotBranchMoves: with Refresh, a branch that moved to a new commit
+// gets a new snapshot, and blobs the commits share are not downloaded again.
+func TestSnapshotBranchMoves(t *testing.T) {
+	fh := newFakeHub(t)
+	filesA := tinyModel()
+	repo := fh.addRepo("org/tiny", commitA, filesA)
+	c := fh.client(t)
+	ctx := context.Background()
+	if _, err := c.Snapshot(ctx, "org/tiny", "main", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	filesB := tinyModel()
+	filesB[2].data = []byte(`{"model_type":"tiny","hidden_size":32}`) // config.json changes, weights do not
+	fh.mu.Lock()
+	repo.commits[commitB] = filesB
+	repo.refs["main"] = commitB
+	fh.mu.Unlock()
+
+	if dir, _ := c.Snapshot(ctx, "org/tiny", "main", nil, nil); filepath.Base(dir) != commitA {
+		t.Errorf("without Refresh the cached commit serves: got %s", dir)
+	}
+	before := len(fh.logged())
+	c.Refresh = true
+	dir, err := c.Snapshot(ctx, "org/tiny", "main", nil, nil)
+	if err != nil || filepath.Base(dir) != commitB {
+		t.Fatalf("refresh: %s, %v; want commit %s", dir, err, commitB)
+	}
+	if got := readRef(t, c.CacheDir, "org/tiny", "main"); got != commitB {
+		t.Errorf("refs/main = %s after the branch moved", got)
+	}
+	for _, line := range fh.logged()[before:] {
+		if strings.HasPrefix(line, "GET cdn") || strings.HasPrefix(line, "GET hub /org/tiny/resolve") && !strings.HasSuffix(line, "config.json") {
+			t.Errorf("downloaded again: %s", line)
+		}
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "config.json"))
+	if !strings.Contains(string(got), "32") {
+		t.Errorf("new config.json = %s", got)
+	}
+}
