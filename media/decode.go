@@ -10,7 +10,7 @@ import (
 
 	// Formats understood by Decode.
 	_ "image/gif"
-	"image/jpeg"
+	_ "image/jpeg"
 	_ "image/png"
 
 	_ "golang.org/x/image/bmp"
@@ -66,7 +66,7 @@ func DecodeBytes(data []byte, source string, opt DecodeOptions) (*Image, error) 
 	if lim := opt.limit(); lim > 0 && (cfg.Width > lim || cfg.Height > lim || cfg.Width*cfg.Height > lim) {
 		return nil, &TooLargeError{Source: source, W: cfg.Width, H: cfg.Height, Limit: lim}
 	}
-	img, err := safeDecode(data, format)
+	img, err := safeDecode(data)
 	if err != nil {
 		return nil, &DecodeError{Source: source, Format: format, Err: err}
 	}
@@ -105,17 +105,12 @@ func DecodeBytes(data []byte, source string, opt DecodeOptions) (*Image, error) 
 
 // safeDecode runs the registered decoder and turns a decoder panic into an
 // error, so corrupt user input can never crash the caller.
-func safeDecode(data []byte, format string) (img image.Image, err error) {
+func safeDecode(data []byte) (img image.Image, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			img, err = nil, fmt.Errorf("decoder panic: %v", r)
 		}
 	}()
-	if format == "jpeg" {
-		// Decode directly so the YCbCr planes are kept for libjpeg-style
-		// upsampling.
-		return jpeg.Decode(bytes.NewReader(data))
-	}
 	img, _, err = image.Decode(bytes.NewReader(data))
 	if errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF
