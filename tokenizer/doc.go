@@ -11,10 +11,18 @@
 //	ids ─ tokens (special ones optionally dropped) ─ decoder ─ text
 //
 // Models: BPE (byte-level or SentencePiece-style with byte fallback),
-// Unigram and WordPiece. The regular expressions GPT-2, Llama 3 and Qwen use
-// for pre-tokenization need lookahead, which Go's regexp lacks; they are
-// recognised by their exact pattern and run by hand-written matchers
-// (regex_split.go). Other patterns go through Go's regexp when it accepts them.
+// Unigram, WordPiece and WordLevel. The regular expressions GPT-2, Llama 3
+// and Qwen use for pre-tokenization need lookahead (\s+(?!\S)), which Go's
+// regexp lacks; they are recognised by their exact pattern and run by
+// hand-written matchers (regex_split.go). Other patterns ending in the same
+// idiom run their head through Go's regexp and the whitespace rule by hand
+// (regex_lookahead.go); the rest go through Go's regexp when it accepts
+// them, with \s, \w and \d widened to Unicode as in HF's engine.
+//
+// Not implemented (Load reports an *UnsupportedError): the Precompiled
+// (SentencePiece charsmap) normalizer, the UnicodeScripts pre-tokenizer and
+// the CTC decoder. Offsets, pairs of sequences, truncation and padding are
+// outside this package's job.
 //
 // [Load] reads a model folder (tokenizer.json, tokenizer_config.json,
 // special_tokens_map.json, generation_config.json, chat_template.jinja or

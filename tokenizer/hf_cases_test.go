@@ -97,21 +97,28 @@ func TestHFFixtures(t *testing.T) {
 }
 
 // TestHFSplitPatterns runs the hand-written GPT-2, Llama 3 and Qwen 2
-// pattern matchers on tricky text (contractions, digits, whitespace runs
-// before words and at the end, Unicode categories).
+// pattern matchers, and the generic lookahead matcher on the same patterns,
+// on tricky text (contractions, digits, whitespace runs before words and at
+// the end, Unicode categories).
 func TestHFSplitPatterns(t *testing.T) {
 	c := loadHFCases(t)
 	exprs := map[string]string{"gpt2": patternGPT2, "llama3": patternLlama3, "qwen2": patternQwen2}
 	for name, cases := range c.Patterns {
-		m, err := compileRegex(exprs[name])
+		hand, err := compileRegex(exprs[name])
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := splitPre{pat: m, behavior: behaviorIsolated}
-		for _, k := range cases {
-			got := pieceTexts(p.preTokenize([]piece{{s: k.Text, origin: true}}))
-			if !slices.Equal(got, k.Pieces) && !(len(got) == 0 && len(k.Pieces) == 0) {
-				t.Errorf("%s on %q:\n got %q\nwant %q", name, k.Text, got, k.Pieces)
+		generic, ok := compileLookahead(exprs[name])
+		if !ok {
+			t.Fatalf("%s: the generic lookahead matcher does not accept the pattern", name)
+		}
+		for kind, m := range map[string]matcher{"hand-written": hand, "generic": generic} {
+			p := splitPre{pat: m, behavior: behaviorIsolated}
+			for _, k := range cases {
+				got := pieceTexts(p.preTokenize([]piece{{s: k.Text, origin: true}}))
+				if !slices.Equal(got, k.Pieces) && !(len(got) == 0 && len(k.Pieces) == 0) {
+					t.Errorf("%s (%s) on %q:\n got %q\nwant %q", name, kind, k.Text, got, k.Pieces)
+				}
 			}
 		}
 	}

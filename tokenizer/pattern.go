@@ -75,9 +75,13 @@ func parsePattern(raw json.RawMessage) (matcher, error) {
 }
 
 // compileRegex returns a hand-written matcher for the known pre-tokenizer
-// patterns and Go's regexp for anything else it can compile.
+// patterns, the lookahead matcher for other patterns ending in the
+// \s+(?!\S) idiom, and Go's regexp for anything else it can compile.
 func compileRegex(expr string) (matcher, error) {
 	if m, ok := knownSplitPatterns[expr]; ok {
+		return m, nil
+	}
+	if m, ok := compileLookahead(expr); ok {
 		return m, nil
 	}
 	re, err := regexp.Compile(translateRegex(expr))
