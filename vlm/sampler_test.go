@@ -2,6 +2,7 @@ package vlm
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -121,25 +122,135 @@ func TestNewSamplerValidates(t *testing.T) {
 	}
 }
 
+// BenchmarkSampler draws from a Qwen-sized vocabulary: "peaked" logits
+// look like a language model's (normal noise, a handful of likely tokens),
+// "flat" ones are the worst case for top-p (most of the vocabulary inside
+// the nucleus).
 func BenchmarkSampler(b *testing.B) {
-	logits := make([]float32, 151936)
-	for i := range logits {
-		logits[i] = float32(math.Sin(float64(i)))
+	const vocab = 151936
+	r := rand.New(rand.NewPCG(1, 2))
+	peaked := make([]float32, vocab)
+	flat := make([]float32, vocab)
+	for i := range peaked {
+		peaked[i] = float32(2.5 * r.NormFloat64())
+		flat[i] = float32(math.Sin(float64(i)))
 	}
-	buf := make([]float32, len(logits))
+	for i := range 8 {
+		peaked[r.IntN(vocab)] = float32(14 + i)
+	}
+	buf := make([]float32, vocab)
 	for _, tc := range []struct {
-		name string
-		p    GenerateParameters
+		name   string
+		logits []float32
+		p      GenerateParameters
 	}{
-		{"greedy", GenerateParameters{}},
-		{"temp+topp", GenerateParameters{Temperature: 0.7, TopP: 0.9, RepetitionPenalty: 1.1}},
+		{"greedy", peaked, GenerateParameters{}},
+		{"temp", peaked, GenerateParameters{Temperature: 0.7}},
+		{"temp+topp+penalty", peaked, GenerateParameters{Temperature: 0.7, TopP: 0.9, RepetitionPenalty: 1.1}},
+		{"temp+topk", peaked, GenerateParameters{Temperature: 0.7, TopK: 50}},
+		{"flat/temp+topp", flat, GenerateParameters{Temperature: 0.7, TopP: 0.9}},
 	} {
 		s, _ := NewSampler(tc.p.withDefaults())
 		b.Run(tc.name, func(b *testing.B) {
 			for range b.N {
-				copy(buf, logits)
+				copy(buf, tc.logits)
 				s.Sample(buf, []int32{1, 2, 3})
 			}
 		})
+	}
+}
+
+// referenceKeep is mlx-lm's filter chain written plainly: sort the whole
+// vocabulary, apply top-p (ascending cumulative mass > 1 − top_p), then
+// min-p, then top-k, each on the unrenormalised log-probabilities.
+func referenceKeep(logits []float32, p GenerateParameters) map[int32]bool {
+	n := len(logits)
+	mx := math.Inf(-1)
+	for _, v := range logits {
+		mx = math.Max(mx, float64(v))
+	}
+	var sum float64
+	for _, v := range logits {
+		sum += math.Exp(float64(v) - mx)
+	}
+	lp := make([]float64, n)
+	for i, v := range logits {
+		lp[i] = float64(v) - mx - math.Log(sum)
+	}
+	ids := make([]int32, n)
+	for i := range ids {
+		ids[i] = int32(i)
+	}
+	slices.SortStableFunc(ids, func(a, b int32) int { // ascending
+		switch {
+		case lp[a] < lp[b]:
+			return -1
+		case lp[a] > lp[b]:
+			return 1
+		}
+		return int(b) - int(a)
+	})
+	alive := make([]bool, n)
+	for i := range alive {
+		alive[i] = true
+	}
+	if p.TopP > 0 && p.TopP < 1 {
+		var cum float64
+		for _, t := range ids {
+			cum += math.Exp(lp[t])
+			if cum <= 1-float64(p.TopP) {
+				alive[t] = false
+			}
+		}
+	}
+	if p.MinP > 0 {
+		top := lp[ids[n-1]]
+		for i, t := range ids {
+			if i != n-1 && lp[t] < top+math.Log(float64(p.MinP)) {
+				alive[t] = false
+			}
+		}
+	}
+	if p.TopK > 0 && p.TopK < n {
+		for _, t := range ids[:n-p.TopK] {
+			alive[t] = false
+		}
+	}
+	out := map[int32]bool{}
+	for i, a := range alive {
+		if a {
+			out[int32(i)] = true
+		}
+	}
+	return out
+}
+
+func TestSamplerFilterMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	params := []GenerateParameters{
+		{TopP: 0.9}, {TopP: 0.5}, {TopP: 0.99}, {MinP: 0.05}, {MinP: 0.3}, {TopK: 1}, {TopK: 40},
+		{TopP: 0.9, TopK: 20}, {TopP: 0.8, MinP: 0.1}, {TopP: 0.95, MinP: 0.02, TopK: 100},
+	}
+	for trial := range 20 {
+		n := 50 + r.IntN(3000)
+		scale := 0.5 + 5*r.Float64()
+		logits := make([]float32, n)
+		for i := range logits {
+			logits[i] = float32(scale * r.NormFloat64())
+		}
+		for _, p := range params {
+			p.Temperature = 1
+			s := mustSampler(t, p)
+			_, keep := s.filter(slices.Clone(logits))
+			want := referenceKeep(logits, p)
+			if len(keep) != len(want) {
+				t.Fatalf("trial %d %+v: kept %d ids, reference %d", trial, p, len(keep), len(want))
+			}
+			for _, id := range keep {
+				if !want[id] {
+					t.Fatalf("trial %d %+v: kept %d, which the reference drops", trial, p, id)
+				}
+			}
+		}
 	}
 }
