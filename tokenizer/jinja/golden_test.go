@@ -47,68 +47,85 @@ func readJSONFile(t *testing.T, path string) *OrderedMap {
 	return m
 }
 
+func field(m *OrderedMap, k string) any {
+	v, _ := m.Get(k)
+	return v
+}
+
 // specialTokenVars are the tokenizer_config entries transformers passes to
 // chat templates.
-var specialTokenVars = []string{"bos_token", "eos_token", "unk_token", "pad_token", "sep_token", "cls_token", "mask_token"}
+var specialTokenVars = []string{"bos_token", "eos_token", "unk_token", "pad_token"}
 
-// caseVars turns a golden case into render variables: every key except the
-// expected outputs.
-func caseVars(c *OrderedMap, config *OrderedMap) map[string]any {
-	vars := map[string]any{}
-	for _, k := range specialTokenVars {
-		if v, ok := config.Get(k); ok {
-			if s, isStr := v.(string); isStr {
+// renderGoldenCases renders chat cases (messages, add_generation_prompt and
+// any extra variables such as tools or enable_thinking) and compares them
+// with the "rendered" text transformers produced.
+func renderGoldenCases(t *testing.T, model, src string, special *OrderedMap, cases []any) {
+	t.Helper()
+	tmpl, err := Parse(model, src, hfOpts)
+	if err != nil {
+		t.Fatalf("%s: %v", model, err)
+	}
+	if len(cases) == 0 {
+		t.Fatalf("%s: no cases", model)
+	}
+	for i, cv := range cases {
+		c := cv.(*OrderedMap)
+		vars := map[string]any{}
+		for _, k := range specialTokenVars {
+			if s, ok := field(special, k).(string); ok {
 				vars[k] = s
 			}
 		}
-	}
-	for _, k := range c.Keys() {
-		switch k {
-		case "rendered", "ids", "name", "template", "error":
+		for _, k := range c.Keys() {
+			if k != "rendered" && k != "ids" {
+				vars[k] = field(c, k)
+			}
+		}
+		got, err := tmpl.Render(vars)
+		if err != nil {
+			t.Errorf("%s case %d: %v", model, i, err)
 			continue
 		}
-		v, _ := c.Get(k)
-		vars[k] = v
+		if want := field(c, "rendered"); got != want {
+			t.Errorf("%s case %d:\n got %q\nwant %q", model, i, got, want)
+		}
 	}
-	return vars
 }
 
-// TestSharedGoldens renders every chat case in the shared goldens (made by
-// transformers' apply_chat_template) with the real templates.
+// TestGoldensCopy renders the copy of the shared chat goldens (made by
+// transformers' apply_chat_template with the real Qwen3 and Gemma 3
+// templates) kept in testdata, so it runs without ../shared.
+func TestGoldensCopy(t *testing.T) {
+	models := field(readJSONFile(t, filepath.Join("testdata", "goldens_chat.json")), "models").(*OrderedMap)
+	for _, model := range models.Keys() {
+		m := field(models, model).(*OrderedMap)
+		src, err := os.ReadFile(filepath.Join("testdata", "templates", field(m, "template_file").(string)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		renderGoldenCases(t, model, string(src), field(m, "special_tokens").(*OrderedMap), field(m, "cases").([]any))
+	}
+}
+
+// TestSharedGoldens renders every chat case of ../shared's goldens with the
+// template from each model's tokenizer_config.json, and checks that the
+// testdata copies of the templates are current.
 func TestSharedGoldens(t *testing.T) {
 	dir := filepath.Join(sharedDir(t), "tokenizers")
-	goldens := readJSONFile(t, filepath.Join(dir, "goldens.json"))
-	chatV, ok := goldens.Get("chat")
-	if !ok {
+	chat, ok := field(readJSONFile(t, filepath.Join(dir, "goldens.json")), "chat").(*OrderedMap)
+	if !ok || chat.Len() == 0 {
 		t.Fatal("goldens.json has no chat section")
-	}
-	chat := chatV.(*OrderedMap)
-	if chat.Len() == 0 {
-		t.Fatal("no chat goldens")
 	}
 	for _, model := range chat.Keys() {
 		config := readJSONFile(t, filepath.Join(dir, model, "tokenizer_config.json"))
-		srcV, _ := config.Get("chat_template")
-		src, ok := srcV.(string)
+		src, ok := field(config, "chat_template").(string)
 		if !ok {
 			t.Fatalf("%s: no chat_template string", model)
 		}
-		tmpl, err := Parse(model, src, Options{TrimBlocks: true, LstripBlocks: true})
-		if err != nil {
-			t.Fatalf("%s: %v", model, err)
-		}
-		casesV, _ := chat.Get(model)
-		for i, cv := range casesV.([]any) {
-			c := cv.(*OrderedMap)
-			want, _ := c.Get("rendered")
-			got, err := tmpl.Render(caseVars(c, config))
-			if err != nil {
-				t.Errorf("%s case %d: %v", model, i, err)
-				continue
-			}
-			if got != want {
-				t.Errorf("%s case %d:\n got %q\nwant %q", model, i, got, want)
-			}
+		renderGoldenCases(t, model, src, config, field(chat, model).([]any))
+		local, err := os.ReadFile(filepath.Join("testdata", "templates", model+".jinja"))
+		if err != nil || string(local) != src {
+			t.Errorf("testdata/templates/%s.jinja is missing or differs from shared tokenizer_config.json", model)
 		}
 	}
 }

@@ -343,6 +343,7 @@ TEMPLATE_CASES = [
     ("gemma3.jinja", "bad_alternation", {"messages": [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}], "bos_token": "<bos>"}, False),
     ("smolvlm.jinja", "vision", {"messages": VISION, "add_generation_prompt": True}, False),
     ("smolvlm.jinja", "text_list", {"messages": [{"role": "system", "content": [{"type": "text", "text": "Sys."}]}, {"role": "user", "content": [{"type": "text", "text": "Hi"}]}], "add_generation_prompt": False}, False),
+    ("idefics3.jinja", "vision", {"messages": VISION[:2] + [{"role": "user", "content": [{"type": "text", "text": "And?"}, {"type": "image"}]}], "add_generation_prompt": True}, False),
     ("qwen2vl.jinja", "vision", {"messages": QWEN_VISION, "add_generation_prompt": True}, False),
     ("qwen2vl.jinja", "vision_ids", {"messages": QWEN_VISION[1:], "add_generation_prompt": True, "add_vision_id": True}, False),
     ("qwen2vl.jinja", "plain", {"messages": SIMPLE, "add_generation_prompt": False}, False),
