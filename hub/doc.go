@@ -38,5 +38,7 @@
 //
 // Failures callers may act on are typed: [*AuthError], [*NotFoundError],
 // [*NotCachedError], [*IntegrityError], [*UnsafePathError], [*RepoIDError],
-// [*RevisionError], [*HTTPError] and [*ResponseError]; use errors.As.
+// [*RevisionError], [*PatternError], [*HTTPError] and [*ResponseError]; use
+// errors.As. Context cancellation comes back wrapped: errors.Is(err,
+// context.Canceled) holds, and the partial download stays for the next call.
 package hub

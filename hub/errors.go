@@ -16,6 +16,7 @@ type AuthError struct {
 	Message  string // the hub's X-Error-Message, if any
 }
 
+// Error says what was refused and how to get access.
 func (e *AuthError) Error() string {
 	var b strings.Builder
 	what := "repository " + e.Repo
@@ -48,6 +49,7 @@ const (
 	NotFoundFile                             // a file in the repository
 )
 
+// String names the kind: "repository", "revision" or "file".
 func (k NotFoundKind) String() string {
 	switch k {
 	case NotFoundRepo:
@@ -69,6 +71,7 @@ type NotFoundError struct {
 	Message  string // the hub's X-Error-Message, if any
 }
 
+// Error names what was not found and where.
 func (e *NotFoundError) Error() string {
 	var s string
 	switch e.Kind {
@@ -97,6 +100,7 @@ type NotCachedError struct {
 	Offline  bool     // offline mode was on
 }
 
+// Error names the repository, revision and the missing parts.
 func (e *NotCachedError) Error() string {
 	s := fmt.Sprintf("hub: %s at revision %q is not in the cache %s: %s", e.Repo, e.Revision, e.CacheDir, e.Reason)
 	if len(e.Missing) > 0 {
@@ -125,6 +129,7 @@ type IntegrityError struct {
 	Got  string
 }
 
+// Error names the file and both values.
 func (e *IntegrityError) Error() string {
 	return fmt.Sprintf("hub: %s of %s in %s: %s mismatch: want %s, got %s", e.What, e.File, e.Repo, e.What, e.Want, e.Got)
 }
@@ -139,6 +144,7 @@ type UnsafePathError struct {
 	Reason string
 }
 
+// Error quotes the refused name and the reason.
 func (e *UnsafePathError) Error() string {
 	return fmt.Sprintf("hub: unsafe %s %q from the server for %s: %s", e.What, e.Name, e.Repo, e.Reason)
 }
@@ -149,6 +155,7 @@ type RepoIDError struct {
 	Reason string
 }
 
+// Error quotes the id and says what is wrong with it.
 func (e *RepoIDError) Error() string {
 	return fmt.Sprintf("hub: invalid repository id %q: %s (want \"org/name\" or \"name\")", e.ID, e.Reason)
 }
@@ -159,6 +166,7 @@ type RevisionError struct {
 	Reason   string
 }
 
+// Error quotes the revision and says what is wrong with it.
 func (e *RevisionError) Error() string {
 	return fmt.Sprintf("hub: invalid revision %q: %s", e.Revision, e.Reason)
 }
@@ -169,6 +177,7 @@ type PatternError struct {
 	Reason  string
 }
 
+// Error quotes the pattern and says what is wrong with it.
 func (e *PatternError) Error() string {
 	return fmt.Sprintf("hub: invalid pattern %q: %s", e.Pattern, e.Reason)
 }
@@ -182,6 +191,7 @@ type HTTPError struct {
 	Message string // the hub's X-Error-Message, if any
 }
 
+// Error gives the request and the status.
 func (e *HTTPError) Error() string {
 	s := fmt.Sprintf("hub: %s %s: HTTP %d", e.Method, e.URL, e.Status)
 	if e.Message != "" {
@@ -202,6 +212,7 @@ type ResponseError struct {
 	Reason string
 }
 
+// Error names the URL and what was wrong with the answer.
 func (e *ResponseError) Error() string {
 	return fmt.Sprintf("hub: unexpected answer from %s: %s (is a proxy or firewall in the way of HF_ENDPOINT?)", e.URL, e.Reason)
 }
