@@ -74,33 +74,34 @@ func DecodeBytes(data []byte, source string, opt DecodeOptions) (*Image, error) 
 		return nil, &DecodeError{Source: source, Format: format,
 			Err: fmt.Errorf("decoded size %dx%d differs from header %dx%d", b.Dx(), b.Dy(), cfg.Width, cfg.Height)}
 	}
-	if p, ok := img.(*image.Paletted); ok && format == "gif" {
-		restoreGIFTransparent(p, data)
-	}
-	var m *Image
-	switch y := img.(type) {
-	case *image.YCbCr:
-		switch format {
-		case "jpeg":
-			m = fromJPEGYCbCr(y)
-		case "webp":
-			m = fromWebPYCbCr(y, nil, opt.Alpha)
-		default:
-			m = FromImage(y, opt.Alpha)
-		}
-	case *image.NYCbCrA:
-		if format == "webp" {
-			m = fromWebPYCbCr(&y.YCbCr, y, opt.Alpha)
-		} else {
-			m = FromImage(y, opt.Alpha)
-		}
-	default:
-		m = FromImage(img, opt.Alpha)
-	}
+	m := toRGB(img, format, data, opt.Alpha)
 	if !opt.IgnoreOrientation {
 		m = Orient(m, ReadOrientation(data))
 	}
 	return m, nil
+}
+
+// toRGB converts a decoded image with the conversion that matches the
+// reference decoder of its format (libjpeg for JPEG, libwebp for lossy WebP,
+// PIL's mode rules otherwise).
+func toRGB(img image.Image, format string, data []byte, alpha AlphaMode) *Image {
+	if p, ok := img.(*image.Paletted); ok && format == "gif" {
+		restoreGIFTransparent(p, data)
+	}
+	switch y := img.(type) {
+	case *image.YCbCr:
+		switch format {
+		case "jpeg":
+			return fromJPEGYCbCr(y)
+		case "webp":
+			return fromWebPYCbCr(y, nil, alpha)
+		}
+	case *image.NYCbCrA:
+		if format == "webp" {
+			return fromWebPYCbCr(&y.YCbCr, y, alpha)
+		}
+	}
+	return FromImage(img, alpha)
 }
 
 // safeDecode runs the registered decoder and turns a decoder panic into an
