@@ -69,7 +69,10 @@ func NewAttention(cfg AttentionConfig) *Attention {
 // MaskFunc decides whether the query at absolute position q may attend to
 // the key at absolute position k. When given to Forward it replaces the
 // causal/window rule of the cache entirely, so it must include causality
-// (and any sliding window) itself.
+// (and any sliding window) itself. Forward materialises it as an
+// [n, keys] mask, so pass one only where the cache's own rule is not enough
+// (prefix-LM or bidirectional image spans during prefill), and nil for
+// ordinary decoding steps.
 type MaskFunc func(q, k int) bool
 
 // Forward runs attention for x [n, hidden] at the cache's offset and returns
