@@ -3,6 +3,7 @@ package jinja
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 func isDictMethod(name string) bool {
@@ -463,81 +464,12 @@ func stringNoArg(s, name string) any {
 	return true
 }
 
+// capitalize is str.capitalize: the first character in title case, the
+// rest lower case.
 func capitalize(s string) string {
-	for i, r := range s {
-		_ = i
-		return string(unicode.ToTitle(r)) + strings.ToLower(s[len(string(r)):])
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
 	}
-	return s
-}
-
-// pyFormat is str.format with positional ({} {0}) and keyword ({name})
-// fields; format specs after ':' are not supported beyond being ignored
-// for strings.
-func pyFormat(f string, a callArgs) (any, error) {
-	var b strings.Builder
-	auto := 0
-	for i := 0; i < len(f); i++ {
-		c := f[i]
-		if c == '}' {
-			if i+1 < len(f) && f[i+1] == '}' {
-				i++
-			}
-			b.WriteByte('}')
-			continue
-		}
-		if c != '{' {
-			b.WriteByte(c)
-			continue
-		}
-		if i+1 < len(f) && f[i+1] == '{' {
-			b.WriteByte('{')
-			i++
-			continue
-		}
-		end := strings.IndexByte(f[i:], '}')
-		if end < 0 {
-			return nil, errorf("format: single '{' encountered in format string")
-		}
-		field := f[i+1 : i+end]
-		i += end
-		field, _, _ = strings.Cut(field, ":")
-		field, _, _ = strings.Cut(field, "!")
-		var v any
-		switch {
-		case field == "":
-			if auto >= len(a.pos) {
-				return nil, errorf("format: replacement index %d out of range", auto)
-			}
-			v = a.pos[auto]
-			auto++
-		case field[0] >= '0' && field[0] <= '9':
-			idx := 0
-			for _, d := range field {
-				if d < '0' || d > '9' {
-					return nil, errorf("format: bad field %q", field)
-				}
-				idx = idx*10 + int(d-'0')
-				if idx > len(a.pos) {
-					break
-				}
-			}
-			if idx >= len(a.pos) {
-				return nil, errorf("format: replacement index %d out of range", idx)
-			}
-			v = a.pos[idx]
-		default:
-			found := false
-			for k, name := range a.kwNames {
-				if name == field {
-					v, found = a.kwVals[k], true
-				}
-			}
-			if !found {
-				return nil, errorf("format: missing keyword argument '%s'", field)
-			}
-		}
-		b.WriteString(pyStr(v))
-	}
-	return b.String(), nil
+	return string(unicode.ToTitle(r)) + strings.ToLower(s[n:])
 }

@@ -37,8 +37,6 @@ func (p *parser) parseTuple(withCond bool) (expr, *evalError) {
 	return &tupleExpr{pos{first.line}, items}, nil
 }
 
-func (p *parser) parseTupleNoCond() (expr, *evalError) { return p.parseTuple(false) }
-
 func (p *parser) isTupleEnd() bool {
 	t := p.peek()
 	switch t.typ {

@@ -230,7 +230,7 @@ func (p *parser) parseFor(at pos) (node, *evalError) {
 		return nil, p.fail(p.peek(), "expected 'in' in for loop, got %s", p.peek())
 	}
 	p.next()
-	iter, err := p.parseTupleNoCond()
+	iter, err := p.parseTuple(false)
 	if err != nil {
 		return nil, err
 	}
