@@ -257,7 +257,16 @@ func TestRotaryDynamicGrows(t *testing.T) {
 		t.Fatal("frequencies changed within max_position_embeddings")
 	}
 	r.Tables(30, 2)
-	if r.InvFreq()[1] >= before[1] {
+	grown := r.InvFreq()[1]
+	if grown >= before[1] {
 		t.Fatal("dynamic NTK did not lower the frequencies past max_position_embeddings")
+	}
+	r.Tables(40, 1)
+	if r.InvFreq()[1] >= grown {
+		t.Fatal("frequencies did not follow a longer sequence")
+	}
+	r.Tables(0, 4) // a new, short request
+	if r.InvFreq()[1] != before[1] {
+		t.Fatal("frequencies not reset for a sequence within max_position_embeddings")
 	}
 }

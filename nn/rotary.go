@@ -50,9 +50,15 @@ func (r *Rotary) refresh(seqLen int) {
 	}
 	switch r.Params.Type() {
 	case "dynamic":
-		// transformers grows the base only past max_position_embeddings
-		// and keeps the largest length seen.
-		if seqLen <= max(r.seqLen, r.Params.MaxPositionEmbeddings) {
+		// transformers grows the base past max_position_embeddings for
+		// every longer sequence, and goes back to the original
+		// frequencies when a sequence fits again (a new request).
+		maxPos := r.Params.MaxPositionEmbeddings
+		switch {
+		case seqLen > maxPos && seqLen > r.seqLen:
+		case seqLen <= maxPos && r.seqLen > maxPos:
+			seqLen = 0
+		default:
 			return
 		}
 	case "longrope":
