@@ -163,6 +163,15 @@ func TestFromImageTypes(t *testing.T) {
 	cmyk := image.NewCMYK(r)
 	cmyk.SetCMYK(0, 0, color.CMYK{100, 50, 200, 30})
 	cmyk.SetCMYK(1, 0, color.CMYK{255, 0, 0, 0})
+	r64 := image.NewRGBA64(r)
+	r64.SetRGBA64(0, 0, color.RGBA64{0x8000, 0x4000, 0x2000, 0x8000}) // premultiplied half alpha
+	r64.SetRGBA64(1, 0, color.RGBA64{0x1234, 0x5678, 0x9abc, 0xffff})
+	gray := image.NewGray(r)
+	gray.SetGray(0, 0, color.Gray{77})
+	ycc := image.NewYCbCr(image.Rect(0, 0, 2, 2), image.YCbCrSubsampleRatio420)
+	ycc.Y[0], ycc.Y[1], ycc.Cb[0], ycc.Cr[0] = 100, 200, 90, 180
+	yr, yg, yb := color.YCbCrToRGB(100, 90, 180)
+	yr2, yg2, yb2 := color.YCbCrToRGB(200, 90, 180)
 	pal := image.NewPaletted(r, color.Palette{color.NRGBA{1, 2, 3, 255}, color.NRGBA{40, 50, 60, 0}})
 	pal.SetColorIndex(1, 0, 1)
 	tests := []struct {
@@ -179,6 +188,9 @@ func TestFromImageTypes(t *testing.T) {
 		{"nrgba64 high byte", n64, AlphaDrop, []uint8{0x12, 0xab, 0xff, 0, 0, 0}},
 		// PIL cmyk2rgb, checked with Pillow 9.4: (100,50,200,30) -> (137,181,49).
 		{"cmyk", cmyk, AlphaDrop, []uint8{137, 181, 49, 0, 255, 255}},
+		{"rgba64 unpremultiplies", r64, AlphaDrop, []uint8{0xff, 0x7f, 0x3f, 0x12, 0x56, 0x9a}},
+		{"gray", gray, AlphaDrop, []uint8{77, 77, 77, 0, 0, 0}},
+		{"ycbcr uses the stdlib formula", ycc.SubImage(r), AlphaDrop, []uint8{yr, yg, yb, yr2, yg2, yb2}},
 		{"palette drop keeps colour", pal, AlphaDrop, []uint8{1, 2, 3, 40, 50, 60}},
 		{"palette on white", pal, AlphaOnWhite, []uint8{1, 2, 3, 255, 255, 255}},
 		{"generic path", image.NewUniform(color.NRGBA{9, 8, 7, 255}), AlphaDrop, nil},
@@ -227,7 +239,7 @@ func TestLoadSources(t *testing.T) {
 		case "/big":
 			w.Write(bytes.Repeat([]byte{0}, 4096))
 		case "/slow":
-			time.Sleep(2 * time.Second)
+			time.Sleep(500 * time.Millisecond)
 			w.Write(raw)
 		default:
 			http.NotFound(w, r)
@@ -247,6 +259,12 @@ func TestLoadSources(t *testing.T) {
 		m, err := Load(ctx, src, LoadOptions{})
 		if err != nil {
 			t.Fatalf("%.40s: %v", src, err)
+		}
+		if src == srv.URL+"/tiny.png" {
+			// The same bytes through the io.Reader entry point.
+			if m, err = Decode(bytes.NewReader(raw), "reader", DecodeOptions{}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if !bytes.Equal(m.Pix, want.Pix) {
 			t.Errorf("%.40s: pixels differ", src)
