@@ -59,6 +59,7 @@ type BindError struct {
 	Mismatched []ShapeMismatch
 }
 
+// Error lists the problems, a few names of each kind.
 func (e *BindError) Error() string {
 	var b strings.Builder
 	b.WriteString("nn: binding weights:")

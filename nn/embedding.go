@@ -56,6 +56,7 @@ type IDError struct {
 	Vocab int   // table size
 }
 
+// Error names the id, its index and the vocabulary size.
 func (e *IDError) Error() string {
 	return "nn: token id " + itoa(int(e.ID)) + " at index " + itoa(e.Index) + " is outside the vocabulary of " + itoa(e.Vocab)
 }

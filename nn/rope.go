@@ -66,6 +66,7 @@ type RopeError struct {
 	Reason string
 }
 
+// Error names the rope type and the problem.
 func (e *RopeError) Error() string {
 	return fmt.Sprintf("nn: rope type %q: %s", e.Type, e.Reason)
 }

@@ -37,6 +37,7 @@ type CompletionInfo struct {
 	PeakMemory uint64
 }
 
+// String summarises the record on one line.
 func (c *CompletionInfo) String() string {
 	return fmt.Sprintf("prompt: %d tokens, %.2f tokens/s; generation: %d tokens, %.2f tokens/s; TTFT %v; stop: %s; peak memory %.1f MiB",
 		c.PromptTokens, c.PromptTPS, c.GenerationTokens, c.GenerationTPS, c.TimeToFirstToken.Round(time.Millisecond), c.StopReason, float64(c.PeakMemory)/(1<<20))

@@ -41,6 +41,7 @@ var kindNames = [...]string{
 	KindGeneration:             "generation",
 }
 
+// String returns the kind in words.
 func (k ErrorKind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
@@ -56,6 +57,7 @@ type Error struct {
 	Err    error
 }
 
+// Error returns "vlm: <kind>: <detail>: <cause>".
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("vlm: ")

@@ -69,6 +69,7 @@ type BaseConfiguration struct {
 // idList decodes a token id given as a number, a list of numbers or null.
 type idList []int32
 
+// UnmarshalJSON accepts a number, a list of numbers or null.
 func (l *idList) UnmarshalJSON(b []byte) error {
 	var one *int32
 	if err := json.Unmarshal(b, &one); err == nil {
