@@ -313,3 +313,39 @@ func TestTokensTurnTensorPanicsIntoErrors(t *testing.T) {
 		t.Fatalf("after %d yields got %v, want a *tensor.ShapeError", n, last)
 	}
 }
+
+// logitsModel is the tiny model with a Prepare that runs the whole prompt
+// and returns the logits of its last position, as a VLM's Prepare does.
+type logitsModel struct{ *tinyModel }
+
+func (m logitsModel) Prepare(ctx context.Context, in *LMInput, caches []nn.Cache, step int) (PrepareResult, error) {
+	h, err := m.hidden(in.Tokens, caches)
+	if err != nil {
+		return PrepareResult{}, err
+	}
+	defer h.Release()
+	last := h.Slice(0, h.Dim(0)-1, h.Dim(0))
+	return PrepareResult{Logits: m.Head.Forward(last)}, nil
+}
+
+func TestTokensFromPreparedLogits(t *testing.T) {
+	m := newBoundTinyModel(t, tinyCfg, 1)
+	want := greedyReference(t, m, tinyPrompt, 8)
+	got := collectTokens(t, logitsModel{m}, tinyPrompt, GenerateParameters{MaxTokens: 8}, nil)
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}
+
+func TestTokensMaxKVSize(t *testing.T) {
+	m := newBoundTinyModel(t, tinyCfg, 1)
+	want := greedyReference(t, m, tinyPrompt, 8)
+	// A bound larger than the sequence changes nothing.
+	if got := collectTokens(t, m, tinyPrompt, GenerateParameters{MaxTokens: 8, MaxKVSize: 64}, nil); !slices.Equal(got, want) {
+		t.Fatalf("MaxKVSize 64: got %v, want %v", got, want)
+	}
+	// A smaller one bounds the caches; generation still runs to the end.
+	if got := collectTokens(t, m, tinyPrompt, GenerateParameters{MaxTokens: 8, MaxKVSize: 8, PrefillStepSize: 4}, nil); len(got) != 8 {
+		t.Fatalf("MaxKVSize 8: %d tokens", len(got))
+	}
+}
