@@ -39,14 +39,17 @@ type Cache interface {
 }
 
 // kvShape checks k and v against each other and against the cache's
-// established head layout, returning n, heads, kDim, vDim.
+// established head layout, returning n, heads, kDim, vDim. A mismatch is a
+// bug in the calling model: it panics with a *tensor.ShapeError, which
+// tensor.Recover turns into an error at the API boundary.
 func kvShape(op string, k, v *tensor.Tensor, heads, kDim, vDim int) (int, int, int, int) {
 	if k.Rank() != 3 || v.Rank() != 3 || k.Dim(0) != v.Dim(0) || k.Dim(1) != v.Dim(1) {
-		panic(fmt.Sprintf("nn: %s: keys %v and values %v must be [n, kvHeads, headDim] with equal n and heads", op, k.Shape(), v.Shape()))
+		panic(&tensor.ShapeError{Op: op, Shapes: [][]int{k.Shape(), v.Shape()}, Reason: "keys and values must be [n, kvHeads, headDim] with equal n and heads"})
 	}
 	n, h, kd, vd := k.Dim(0), k.Dim(1), k.Dim(2), v.Dim(2)
 	if heads != 0 && (h != heads || kd != kDim || vd != vDim) {
-		panic(fmt.Sprintf("nn: %s: keys %v / values %v do not match the cache's [*, %d, %d] / [*, %d, %d]", op, k.Shape(), v.Shape(), heads, kDim, heads, vDim))
+		panic(&tensor.ShapeError{Op: op, Shapes: [][]int{k.Shape(), v.Shape()},
+			Reason: fmt.Sprintf("the cache holds keys [*, %d, %d] and values [*, %d, %d]", heads, kDim, heads, vDim)})
 	}
 	return n, h, kd, vd
 }

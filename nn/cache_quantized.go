@@ -48,7 +48,7 @@ func (r *quantRows) append(x *tensor.Tensor, bits, group int) {
 	flat := x.Reshape(rows, x.Dim(2))
 	qt, err := tensor.Quantize(flat, bits, group)
 	if err != nil {
-		panic(fmt.Sprintf("nn: quantized cache: %v", err))
+		panic(err) // a *tensor.ShapeError or *DTypeError
 	}
 	_, _, q, s, b := qt.Quant()
 	r.q = append(r.q, q...)
@@ -65,7 +65,7 @@ func (r *quantRows) truncate(rows, cols, bits, group int) {
 func (r *quantRows) dequantize(rows, cols, bits, group int) *tensor.Tensor {
 	qt, err := tensor.NewQuantized(bits, group, r.q[:rows*cols*bits/32], r.scales[:rows*cols/group], r.biases[:rows*cols/group], rows, cols)
 	if err != nil {
-		panic(fmt.Sprintf("nn: quantized cache: %v", err))
+		panic(err) // a *tensor.ShapeError: the rows do not fit
 	}
 	return qt.ToF32()
 }
@@ -83,7 +83,8 @@ func (c *QuantizedCache) releaseScratch() {
 func (c *QuantizedCache) Update(k, v *tensor.Tensor) (*tensor.Tensor, *tensor.Tensor, tensor.AttentionOptions) {
 	n, h, kd, vd := kvShape("QuantizedCache.Update", k, v, c.heads, c.kDim, c.vDim)
 	if kd%c.group != 0 || vd%c.group != 0 {
-		panic(fmt.Sprintf("nn: quantized cache: head sizes %d/%d are not multiples of the group size %d", kd, vd, c.group))
+		panic(&tensor.ShapeError{Op: "QuantizedCache.Update", Shapes: [][]int{k.Shape(), v.Shape()},
+			Reason: fmt.Sprintf("head sizes must be multiples of the group size %d", c.group)})
 	}
 	c.heads, c.kDim, c.vDim = h, kd, vd
 	c.k.append(k, c.bits, c.group)

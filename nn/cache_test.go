@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -249,5 +250,24 @@ func BenchmarkKVCacheDecodeStep(b *testing.B) {
 				c.Trim(1)
 			}
 		})
+	}
+}
+
+func TestCacheShapeErrorsAreRecoverable(t *testing.T) {
+	for name, c := range map[string]Cache{
+		"kv":       NewKVCache(),
+		"rotating": func() Cache { c, _ := NewRotatingCache(4); return c }(),
+		"q8":       func() Cache { c, _ := NewQuantizedCache(8, 32); return c }(),
+	} {
+		err := func() (err error) {
+			defer tensor.Recover(&err)
+			c.Update(tensor.New(1, 2, 32), tensor.New(1, 2, 32))
+			c.Update(tensor.New(1, 3, 32), tensor.New(1, 3, 32)) // head count changed
+			return nil
+		}()
+		var se *tensor.ShapeError
+		if !errors.As(err, &se) {
+			t.Errorf("%s: got %v, want a *tensor.ShapeError", name, err)
+		}
 	}
 }
