@@ -117,13 +117,13 @@ func geluTanhSlice(d []float32) {
 
 func siluSlice(d []float32) {
 	for i, v := range d {
-		d[i] = v / (1 + exp32(-v))
+		d[i] = v / (1 + expf(-v))
 	}
 }
 
 func quickGELUSlice(d []float32) {
 	for i, v := range d {
-		d[i] = v / (1 + exp32(-1.702*v))
+		d[i] = v / (1 + expf(-1.702*v))
 	}
 }
 
@@ -134,8 +134,6 @@ func reluSlice(d []float32) {
 		}
 	}
 }
-
-func exp32(v float32) float32 { return expf(v) }
 
 // Activation looks up an activation by its Hugging Face config name
 // ("gelu", "gelu_pytorch_tanh", "gelu_new", "silu", "swish", "quick_gelu",
