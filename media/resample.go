@@ -106,13 +106,7 @@ func resizeRows(m *Image, first, last, w int, fw fixedWeights) *Image {
 		for blk := lo; blk < hi; blk++ {
 			y0 := blk * blockRows
 			rows := min(blockRows, out.H-y0)
-			for r := 0; r < rows; r++ {
-				in := m.Pix[3*(first+y0+r)*m.W : 3*(first+y0+r+1)*m.W]
-				for x := 0; x < m.W; x++ {
-					c := cols[x*lanes+3*r : x*lanes+3*r+3]
-					c[0], c[1], c[2] = in[3*x], in[3*x+1], in[3*x+2]
-				}
-			}
+			transposeRows(cols, m.Pix[3*(first+y0)*m.W:3*(first+y0+rows)*m.W], m.W, rows)
 			for x := 0; x < w; x++ {
 				for i := range acc {
 					acc[i] = 1 << (precisionBits - 1)
@@ -127,6 +121,25 @@ func resizeRows(m *Image, first, last, w int, fw fixedWeights) *Image {
 		}
 	})
 	return out
+}
+
+// transposeRows lays out rows RGB rows of width w (packed in src) as
+// columns: cols[x*3*blockRows + 3*r + c] = src[r][x][c]. It walks columns
+// outermost so that each column's lanes are written contiguously.
+func transposeRows(cols, src []uint8, w, rows int) {
+	const lanes = 3 * blockRows
+	var in [blockRows][]uint8
+	for r := 0; r < rows; r++ {
+		in[r] = src[3*r*w : 3*(r+1)*w]
+	}
+	for x := 0; x < w; x++ {
+		c := cols[x*lanes : x*lanes+lanes]
+		for r := 0; r < rows; r++ {
+			p := in[r][3*x : 3*x+3]
+			d := c[3*r : 3*r+3]
+			d[0], d[1], d[2] = p[0], p[1], p[2]
+		}
+	}
 }
 
 // resizeCols runs the vertical pass: output row y is a weighted sum of whole
