@@ -13,7 +13,7 @@ func BenchmarkMatMul(b *testing.B) {
 	w := randT(1, n, k)
 	weights := map[DType]*Tensor{F32: w}
 	for _, dt := range []DType{BF16, Q8, Q4} {
-		weights[dt] = weightAsB(b, w, dt)
+		weights[dt] = weightAs(b, w, dt)
 	}
 	for _, m := range []int{1, 512} {
 		x := randT(2, m, k)
@@ -39,15 +39,6 @@ func BenchmarkMatMul(b *testing.B) {
 			b.ReportMetric(2*float64(s*s*s)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
-}
-
-func weightAsB(b *testing.B, w *Tensor, dt DType) *Tensor {
-	t := &testing.T{}
-	r := weightAs(t, w, dt)
-	if r == nil {
-		b.Fatalf("cannot convert to %v", dt)
-	}
-	return r
 }
 
 func weightBytes(w *Tensor) int {

@@ -21,7 +21,7 @@ func refMatMul(x []float32, w []float32, m, n, k int) []float32 {
 }
 
 // weightAs converts an F32 [n, k] weight to dtype dt.
-func weightAs(t *testing.T, w *Tensor, dt DType) *Tensor {
+func weightAs(t testing.TB, w *Tensor, dt DType) *Tensor {
 	t.Helper()
 	switch dt {
 	case F32:
