@@ -51,6 +51,7 @@ DECODES = {
     "checker_500x300.png": ["drop", "on-white"], "camera.jpg": ["drop"], "chelsea.jpg": ["drop"],
     "coffee_large_3000x2000.jpg": ["drop"], "hubble_deep_field.jpg": ["drop"],
     "transparent.gif": ["drop", "on-white"],
+    "gray_alpha.png": ["drop", "on-white"], "palette_trns.png": ["drop", "on-white"],
 }
 
 
@@ -70,6 +71,19 @@ def make_transparent_gif():
     im = Image.fromarray(a, "P")
     im.putpalette(pal)
     im.save(os.path.join(TESTDATA, "transparent.gif"), transparency=5)
+
+
+def make_alpha_pngs():
+    """Grey+alpha (LA) and palette+tRNS (P with per-entry alpha) PNGs, for PIL's LA and P conversions."""
+    y, x = np.mgrid[0:7, 0:11]
+    la = np.stack([(x * 23 + y * 5) % 256, (x * 29 + y * 31) % 256], axis=-1).astype(np.uint8)
+    Image.fromarray(la, "LA").save(os.path.join(TESTDATA, "gray_alpha.png"))
+    pal = []
+    for i in range(16):
+        pal += [(i * 17) % 256, (i * 101) % 256, (i * 61) % 256]
+    p = Image.fromarray(((x + 2 * y) % 16).astype(np.uint8), "P")
+    p.putpalette(pal)
+    p.save(os.path.join(TESTDATA, "palette_trns.png"), transparency=bytes((i * 16) % 256 for i in range(16)))
 
 
 def load(name, alpha):
@@ -135,6 +149,7 @@ def main():
     out = {"pil_version": PIL.__version__, "numpy_version": np.__version__,
            "generator": "tools/refgen/pil/make_goldens.py", "decode": [], "resize": []}
     make_transparent_gif()
+    make_alpha_pngs()
     for name, modes in DECODES.items():
         for mode in modes:
             a = np.asarray(load(name, mode))
