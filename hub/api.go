@@ -29,26 +29,28 @@ func (s *settings) modelInfo(ctx context.Context, repo, revision string) (modelI
 	t := target{repo: repo, revision: revision, api: true}
 	var info modelInfo
 	err := s.retry(ctx, func() error {
-		resp, err := s.do(ctx, http.MethodGet, u, http.Header{"Accept": {"application/json"}}, false)
-		if err != nil {
-			return err
-		}
-		if resp.StatusCode != http.StatusOK {
-			return s.statusError(resp, t)
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(io.LimitReader(resp.Body, maxInfoBytes+1))
-		if err != nil {
-			return fmt.Errorf("hub: read model info of %s: %w", repo, err)
-		}
-		if len(body) > maxInfoBytes {
-			return &ResponseError{URL: u, Reason: "model info larger than " + strconv.Itoa(maxInfoBytes) + " bytes"}
-		}
-		info = modelInfo{}
-		if err := json.Unmarshal(body, &info); err != nil {
-			return &ResponseError{URL: u, Reason: "model info is not valid JSON: " + err.Error()}
-		}
-		return nil
+		return s.withTimeout(ctx, func(ctx context.Context) error {
+			resp, err := s.do(ctx, http.MethodGet, u, http.Header{"Accept": {"application/json"}}, false)
+			if err != nil {
+				return err
+			}
+			if resp.StatusCode != http.StatusOK {
+				return s.statusError(resp, t)
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(io.LimitReader(resp.Body, maxInfoBytes+1))
+			if err != nil {
+				return fmt.Errorf("hub: read model info of %s: %w", repo, err)
+			}
+			if len(body) > maxInfoBytes {
+				return &ResponseError{URL: u, Reason: "model info larger than " + strconv.Itoa(maxInfoBytes) + " bytes"}
+			}
+			info = modelInfo{}
+			if err := json.Unmarshal(body, &info); err != nil {
+				return &ResponseError{URL: u, Reason: "model info is not valid JSON: " + err.Error()}
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return modelInfo{}, err
@@ -76,40 +78,42 @@ func (s *settings) fileMeta(ctx context.Context, repo, commit, file string) (fil
 	t := target{repo: repo, revision: commit, file: file}
 	var m fileMeta
 	err := s.retry(ctx, func() error {
-		resp, err := s.do(ctx, http.MethodHead, u, http.Header{"Accept-Encoding": {"identity"}}, true)
-		if err != nil {
-			return err
-		}
-		defer drain(resp)
-		if resp.StatusCode != http.StatusOK && !isRedirect(resp.StatusCode) {
-			return s.statusError(resp, t)
-		}
-		m = fileMeta{file: file, size: -1, location: resp.Request.URL.String()}
-		h := resp.Header
-		m.commit = h.Get("X-Repo-Commit")
-		m.etag = normalizeETag(h.Get("X-Linked-Etag"))
-		if m.etag == "" {
-			m.etag = normalizeETag(h.Get("ETag"))
-		}
-		sz := h.Get("X-Linked-Size")
-		if sz == "" && resp.StatusCode == http.StatusOK {
-			sz = h.Get("Content-Length")
-		}
-		if sz != "" {
-			n, err := strconv.ParseInt(sz, 10, 64)
-			if err != nil || n < 0 {
-				return &ResponseError{URL: u, Reason: fmt.Sprintf("bad size %q for %s", sz, file)}
-			}
-			m.size = n
-		}
-		if isRedirect(resp.StatusCode) {
-			loc, err := resp.Location()
+		return s.withTimeout(ctx, func(ctx context.Context) error {
+			resp, err := s.do(ctx, http.MethodHead, u, http.Header{"Accept-Encoding": {"identity"}}, true)
 			if err != nil {
-				return &ResponseError{URL: u, Reason: "redirect without a usable Location"}
+				return err
 			}
-			m.location = loc.String()
-		}
-		return nil
+			defer drain(resp)
+			if resp.StatusCode != http.StatusOK && !isRedirect(resp.StatusCode) {
+				return s.statusError(resp, t)
+			}
+			m = fileMeta{file: file, size: -1, location: resp.Request.URL.String()}
+			h := resp.Header
+			m.commit = h.Get("X-Repo-Commit")
+			m.etag = normalizeETag(h.Get("X-Linked-Etag"))
+			if m.etag == "" {
+				m.etag = normalizeETag(h.Get("ETag"))
+			}
+			sz := h.Get("X-Linked-Size")
+			if sz == "" && resp.StatusCode == http.StatusOK {
+				sz = h.Get("Content-Length")
+			}
+			if sz != "" {
+				n, err := strconv.ParseInt(sz, 10, 64)
+				if err != nil || n < 0 {
+					return &ResponseError{URL: u, Reason: fmt.Sprintf("bad size %q for %s", sz, file)}
+				}
+				m.size = n
+			}
+			if isRedirect(resp.StatusCode) {
+				loc, err := resp.Location()
+				if err != nil {
+					return &ResponseError{URL: u, Reason: "redirect without a usable Location"}
+				}
+				m.location = loc.String()
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return fileMeta{}, err

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -42,6 +43,10 @@ type Client struct {
 	// RetryBackoff is the first wait between retries, doubled each time up
 	// to 30 times its value; 0 means 500ms.
 	RetryBackoff time.Duration
+	// Timeout is how long a request may wait for an answer, or a download
+	// for its next bytes, before it is abandoned and retried (resuming where
+	// it stopped); 0 means 30s.
+	Timeout time.Duration
 	// UserAgent is sent with every request; empty means "govlm-hub/1".
 	UserAgent string
 
@@ -53,14 +58,24 @@ type Client struct {
 // huggingface_hub reads it: HF_ENDPOINT, HF_TOKEN (else HUGGING_FACE_HUB_TOKEN,
 // else the token file at $HF_TOKEN_PATH or $HF_HOME/token), HF_HUB_CACHE (else
 // HUGGINGFACE_HUB_CACHE, else $HF_HOME/hub) and HF_HUB_OFFLINE ("1", "ON",
-// "YES" or "TRUE", any case).
+// "YES" or "TRUE", any case) and HF_HUB_DOWNLOAD_TIMEOUT (seconds).
 func NewClient() *Client {
 	return &Client{
 		Endpoint: envEndpoint(),
 		Token:    envToken(),
 		CacheDir: envCacheDir(),
 		Offline:  envTrue("HF_HUB_OFFLINE"),
+		Timeout:  envSeconds("HF_HUB_DOWNLOAD_TIMEOUT"),
 	}
+}
+
+// envSeconds reads a positive number of seconds, or 0 when unset or invalid.
+func envSeconds(key string) time.Duration {
+	v, err := strconv.ParseFloat(strings.TrimSpace(os.Getenv(key)), 64)
+	if err != nil || v <= 0 || v > 1e6 {
+		return 0
+	}
+	return time.Duration(v * float64(time.Second))
 }
 
 func envEndpoint() string {
@@ -141,6 +156,7 @@ func (c *Client) settings() settings {
 		concurrency: c.Concurrency,
 		maxRetries:  c.MaxRetries,
 		backoff:     c.RetryBackoff,
+		timeout:     c.Timeout,
 		userAgent:   c.UserAgent,
 		httpClient:  c.HTTPClient,
 		linkMode:    c.linkMode,
@@ -163,6 +179,9 @@ func (c *Client) settings() settings {
 	if s.backoff <= 0 {
 		s.backoff = 500 * time.Millisecond
 	}
+	if s.timeout <= 0 {
+		s.timeout = 30 * time.Second
+	}
 	if s.userAgent == "" {
 		s.userAgent = "govlm-hub/1"
 	}
@@ -180,7 +199,7 @@ type settings struct {
 	endpoint, token, cacheDir string
 	offline, refresh          bool
 	concurrency, maxRetries   int
-	backoff                   time.Duration
+	backoff, timeout          time.Duration
 	userAgent                 string
 	httpClient                *http.Client
 	linkMode                  linkMode

@@ -10,7 +10,7 @@ import (
 // clearHFEnv unsets every variable NewClient reads, for the test's duration.
 func clearHFEnv(t *testing.T) {
 	for _, k := range []string{"HF_ENDPOINT", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "HF_HOME",
-		"XDG_CACHE_HOME", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HUB_OFFLINE"} {
+		"XDG_CACHE_HOME", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HUB_OFFLINE", "HF_HUB_DOWNLOAD_TIMEOUT"} {
 		t.Setenv(k, "")
 	}
 }
@@ -48,8 +48,10 @@ func TestNewClientFromEnvironment(t *testing.T) {
 			want: Client{Endpoint: DefaultEndpoint, CacheDir: "/old"}},
 		{name: "tilde", env: map[string]string{"HF_HUB_CACHE": "~/models"},
 			want: Client{Endpoint: DefaultEndpoint, CacheDir: filepath.Join(home, "models")}},
-		{name: "endpoint and offline", env: map[string]string{"HF_ENDPOINT": "https://hf-mirror.com/", "HF_HUB_OFFLINE": "1"},
-			want: Client{Endpoint: "https://hf-mirror.com", CacheDir: filepath.Join(home, ".cache", "huggingface", "hub"), Offline: true}},
+		{name: "endpoint, offline, timeout", env: map[string]string{"HF_ENDPOINT": "https://hf-mirror.com/", "HF_HUB_OFFLINE": "1", "HF_HUB_DOWNLOAD_TIMEOUT": "2.5"},
+			want: Client{Endpoint: "https://hf-mirror.com", CacheDir: filepath.Join(home, ".cache", "huggingface", "hub"), Offline: true, Timeout: 2500 * time.Millisecond}},
+		{name: "bad timeout", env: map[string]string{"HF_HUB_DOWNLOAD_TIMEOUT": "soon"},
+			want: Client{Endpoint: DefaultEndpoint, CacheDir: filepath.Join(home, ".cache", "huggingface", "hub")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -58,9 +60,10 @@ func TestNewClientFromEnvironment(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			got := NewClient()
-			if got.Endpoint != tc.want.Endpoint || got.Token != tc.want.Token || got.CacheDir != tc.want.CacheDir || got.Offline != tc.want.Offline {
-				t.Errorf("NewClient() = {%q %q %q %v}, want {%q %q %q %v}", got.Endpoint, got.Token, got.CacheDir, got.Offline,
-					tc.want.Endpoint, tc.want.Token, tc.want.CacheDir, tc.want.Offline)
+			if got.Endpoint != tc.want.Endpoint || got.Token != tc.want.Token || got.CacheDir != tc.want.CacheDir ||
+				got.Offline != tc.want.Offline || got.Timeout != tc.want.Timeout {
+				t.Errorf("NewClient() = {%q %q %q %v %v}, want {%q %q %q %v %v}", got.Endpoint, got.Token, got.CacheDir, got.Offline, got.Timeout,
+					tc.want.Endpoint, tc.want.Token, tc.want.CacheDir, tc.want.Offline, tc.want.Timeout)
 			}
 		})
 	}

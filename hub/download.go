@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 )
 
 const copyBufSize = 1 << 20
@@ -138,8 +140,27 @@ func (d *blobDownload) restart() error {
 }
 
 // attempt makes one GET from d.pos on. It reports done when the body ended
-// normally and the size, if known, is reached.
+// normally and the size, if known, is reached. A transfer that receives
+// nothing for the client's timeout is abandoned, to be resumed.
 func (d *blobDownload) attempt(ctx context.Context) (done bool, err error) {
+	actx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var stalled atomic.Bool
+	watchdog := time.AfterFunc(d.s.timeout, func() {
+		stalled.Store(true)
+		cancel()
+	})
+	defer watchdog.Stop()
+	done, err = d.get(actx, func() { watchdog.Reset(d.s.timeout) })
+	if err != nil && stalled.Load() && ctx.Err() == nil {
+		err = fmt.Errorf("hub: %s: nothing received for %v: %w", d.m.file, d.s.timeout, errRetry)
+	}
+	return done, err
+}
+
+// get sends the GET and copies the body; alive is called whenever bytes
+// arrive.
+func (d *blobDownload) get(ctx context.Context, alive func()) (done bool, err error) {
 	hdr := http.Header{"Accept-Encoding": {"identity"}}
 	if d.pos > 0 {
 		hdr.Set("Range", "bytes="+strconv.FormatInt(d.pos, 10)+"-")
@@ -184,7 +205,8 @@ func (d *blobDownload) attempt(ctx context.Context) (done bool, err error) {
 	default:
 		return false, d.s.statusError(resp, target{repo: d.rc.repo, revision: d.m.commit, file: d.m.file})
 	}
-	if err := d.copyBody(resp.Body); err != nil {
+	alive()
+	if err := d.copyBody(resp.Body, alive); err != nil {
 		return false, err
 	}
 	return d.m.size < 0 || d.pos == d.m.size, nil
@@ -206,11 +228,12 @@ func (d *blobDownload) refreshLocation(ctx context.Context) error {
 
 // copyBody appends the body to the partial file, hashing and reporting as it
 // goes, and refuses to grow past the announced size.
-func (d *blobDownload) copyBody(body io.Reader) error {
+func (d *blobDownload) copyBody(body io.Reader, alive func()) error {
 	buf := make([]byte, copyBufSize)
 	for {
 		n, rerr := body.Read(buf)
 		if n > 0 {
+			alive()
 			if d.m.size >= 0 && d.pos+int64(n) > d.m.size {
 				return &IntegrityError{Repo: d.rc.repo, File: d.m.file, What: "size",
 					Want: strconv.FormatInt(d.m.size, 10), Got: "more than that"}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestSnapshotResumesCutTransfer(t *testing.T) {
@@ -295,5 +296,25 @@ func TestSnapshotRenewsExpiredCDNLink(t *testing.T) {
 	}
 	if heads != 2 {
 		t.Errorf("%d HEAD requests, want 2 (the first link expired): %v", heads, fh.logged())
+	}
+}
+
+// TestSnapshotStalls: a server that stops sending (or never answers) is
+// abandoned after Timeout and the request retried, the download resumed.
+func TestSnapshotStalls(t *testing.T) {
+	fh := newFakeHub(t)
+	files := tinyModel()
+	fh.addRepo("org/tiny", commitA, files)
+	fh.stall["model.safetensors"] = make(chan struct{}) // never released
+	fh.apiStalls = 1
+	c := fh.client(t)
+	c.Timeout = 100 * time.Millisecond
+	if _, err := c.Snapshot(context.Background(), "org/tiny", "main", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkLayout(t, c.CacheDir, "org/tiny", commitA, files, defaultSelection)
+	want := "GET cdn /blobs/" + fileByName(files, "model.safetensors").etag() + " bytes=150000-"
+	if !slices.Contains(fh.logged(), want) {
+		t.Errorf("no resumed request %q after the stall: %v", want, fh.logged())
 	}
 }

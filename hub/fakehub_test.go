@@ -44,6 +44,7 @@ type fakeHub struct {
 	stall       map[string]chan struct{} // send half the body, then wait for the client to go
 	stalled     chan string              // told the file name when a stall begins
 	apiFailures int                      // 503 answers the API gives before working
+	apiStalls   int                      // API requests left unanswered before working
 	expireOnce  map[string]bool          // the CDN refuses the first link it gets for the file
 	badETag     string                   // ETag sent for every file, if set
 	badCommit   string                   // commit sha the API reports, if set
@@ -203,7 +204,15 @@ func (f *fakeHub) serveInfo(w http.ResponseWriter, r *http.Request, segs []strin
 	if fail {
 		f.apiFailures--
 	}
+	stall := !fail && f.apiStalls > 0
+	if stall {
+		f.apiStalls--
+	}
 	f.mu.Unlock()
+	if stall {
+		<-r.Context().Done()
+		return
+	}
 	if fail {
 		hubError(w, http.StatusServiceUnavailable, "", "try later")
 		return

@@ -198,6 +198,19 @@ func (s *settings) retry(ctx context.Context, op func() error) error {
 	}
 }
 
+// withTimeout runs op with a context that also ends after the client's
+// timeout; running out of that time is a failure worth retrying, unlike the
+// caller's own cancellation.
+func (s *settings) withTimeout(ctx context.Context, op func(ctx context.Context) error) error {
+	rctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	err := op(rctx)
+	if err != nil && ctx.Err() == nil && rctx.Err() != nil {
+		return fmt.Errorf("%w (no answer within %v): %w", err, s.timeout, errRetry)
+	}
+	return err
+}
+
 // fileURL is {endpoint}/{repo}/resolve/{revision}/{file}, each path segment
 // escaped.
 func (s *settings) fileURL(repo, revision, file string) string {
