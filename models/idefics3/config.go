@@ -41,7 +41,9 @@ type ConfigError struct {
 	Reason string
 }
 
-func (e *ConfigError) Error() string { return fmt.Sprintf("idefics3 config: %s: %s", e.Field, e.Reason) }
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("idefics3 config: %s: %s", e.Field, e.Reason)
+}
 
 func defaultVision() VisionConfig {
 	return VisionConfig{
@@ -56,6 +58,7 @@ func defaultVision() VisionConfig {
 func ParseConfig(b []byte) (*Config, error) {
 	c := Config{ScaleFactor: 2, ImageTokenID: 128257, Vision: defaultVision()}
 	var raw struct {
+		ImageTokenID    *int32          `json:"image_token_id"`
 		ImageTokenIndex *int32          `json:"image_token_index"`
 		TextConfig      json.RawMessage `json:"text_config"`
 	}
@@ -65,11 +68,7 @@ func ParseConfig(b []byte) (*Config, error) {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, fmt.Errorf("idefics3 config: %w", err)
 	}
-	var present struct {
-		ImageTokenID *int32 `json:"image_token_id"`
-	}
-	_ = json.Unmarshal(b, &present)
-	if present.ImageTokenID == nil && raw.ImageTokenIndex != nil {
+	if raw.ImageTokenID == nil && raw.ImageTokenIndex != nil {
 		c.ImageTokenID = *raw.ImageTokenIndex
 	}
 	c.Text = llama.DefaultConfig()
