@@ -59,11 +59,10 @@ func loadHFCases(t *testing.T) *hfCases {
 	return &c
 }
 
-func pieceTexts(ps []piece) []string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = p.text()
-	}
+// preTexts runs a pre-tokenizer on s and returns the pieces' text.
+func preTexts(p preTokenizer, s string) []string {
+	var out []string
+	p.preTokenize(piece{s: s, origin: true}, func(q piece) { out = append(out, q.text()) })
 	return out
 }
 
@@ -115,7 +114,7 @@ func TestHFSplitPatterns(t *testing.T) {
 		for kind, m := range map[string]matcher{"hand-written": hand, "generic": generic} {
 			p := splitPre{pat: m, behavior: behaviorIsolated}
 			for _, k := range cases {
-				got := pieceTexts(p.preTokenize([]piece{{s: k.Text, origin: true}}))
+				got := preTexts(p, k.Text)
 				if !slices.Equal(got, k.Pieces) && !(len(got) == 0 && len(k.Pieces) == 0) {
 					t.Errorf("%s (%s) on %q:\n got %q\nwant %q", name, kind, k.Text, got, k.Pieces)
 				}
@@ -134,7 +133,7 @@ func TestHFPreTokenizers(t *testing.T) {
 			continue
 		}
 		for _, k := range pc.Cases {
-			got := pieceTexts(p.preTokenize([]piece{{s: k.Text, origin: true}}))
+			got := preTexts(p, k.Text)
 			if !slices.Equal(got, k.Pieces) && !(len(got) == 0 && len(k.Pieces) == 0) {
 				t.Errorf("%s on %q:\n got %q\nwant %q", pc.Config, k.Text, got, k.Pieces)
 			}

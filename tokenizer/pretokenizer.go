@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // piece is one span of text moving through pre-tokenization.
@@ -26,9 +27,11 @@ func (p piece) text() string {
 	return p.s
 }
 
-// preTokenizer splits pieces into smaller pieces.
+// preTokenizer splits a piece into smaller pieces, handing each to emit in
+// order. Streaming keeps a long text from turning into a slice of hundreds
+// of thousands of pieces.
 type preTokenizer interface {
-	preTokenize(ps []piece) []piece
+	preTokenize(p piece, emit func(piece))
 }
 
 // splitBehavior says what happens to the matched parts of a split.
@@ -136,55 +139,48 @@ func splitSpans(n int, ms [][2]int, b splitBehavior, invert bool) []span {
 	return parts
 }
 
-// splitEach splits every piece with the matches find returns.
-func splitEach(ps []piece, find func(string) [][2]int, b splitBehavior, invert bool) []piece {
+// sub is the part [start, end) of p.
+func (p piece) sub(start, end int) piece {
+	return piece{s: p.s[start:end], origin: p.origin && start == 0, byteLevel: p.byteLevel}
+}
+
+// splitPiece splits p with the matches find returns and emits the parts.
+func splitPiece(p piece, find func(string) [][2]int, b splitBehavior, invert bool, emit func(piece)) {
 	if b == behaviorIsolated && !invert {
-		return isolateEach(ps, find)
+		isolate(p, find(p.s), emit)
+		return
 	}
-	out := make([]piece, 0, len(ps)*2)
-	for _, p := range ps {
-		for _, sp := range splitSpans(len(p.s), find(p.s), b, invert) {
-			out = append(out, piece{s: p.s[sp.start:sp.end], origin: p.origin && sp.start == 0, byteLevel: p.byteLevel})
-		}
+	for _, sp := range splitSpans(len(p.s), find(p.s), b, invert) {
+		emit(p.sub(sp.start, sp.end))
 	}
-	return out
 }
 
-// isolateEach is splitEach for the Isolated behaviour, the common case,
-// without the intermediate span list.
-func isolateEach(ps []piece, find func(string) [][2]int) []piece {
-	var out []piece
-	for _, p := range ps {
-		ms := find(p.s)
-		if out == nil {
-			out = make([]piece, 0, len(ps)*(len(ms)+1))
+// isolate emits the gaps and matches of p in order (the Isolated
+// behaviour, the common case), without an intermediate span list.
+func isolate(p piece, ms [][2]int, emit func(piece)) {
+	prev := 0
+	for _, m := range ms {
+		if m[0] > prev {
+			emit(p.sub(prev, m[0]))
 		}
-		prev := 0
-		for _, m := range ms {
-			if m[0] > prev {
-				out = append(out, piece{s: p.s[prev:m[0]], origin: p.origin && prev == 0, byteLevel: p.byteLevel})
-			}
-			if m[1] > m[0] {
-				out = append(out, piece{s: p.s[m[0]:m[1]], origin: p.origin && m[0] == 0, byteLevel: p.byteLevel})
-			}
-			prev = m[1]
+		if m[1] > m[0] {
+			emit(p.sub(m[0], m[1]))
 		}
-		if prev < len(p.s) {
-			out = append(out, piece{s: p.s[prev:], origin: p.origin && prev == 0, byteLevel: p.byteLevel})
-		}
+		prev = m[1]
 	}
-	return out
+	if prev < len(p.s) {
+		emit(p.sub(prev, len(p.s)))
+	}
 }
 
-// materialize maps byte-level pieces to their GPT-2 alphabet text, for
-// stages that must see it.
-func materialize(ps []piece) {
-	for i := range ps {
-		if ps[i].byteLevel {
-			ps[i].s = byteLevelEncode(ps[i].s)
-			ps[i].byteLevel = false
-		}
+// plain returns p mapped out of the byte-level alphabet, for stages that
+// must see its text.
+func plain(p piece) piece {
+	if p.byteLevel {
+		p.s = byteLevelEncode(p.s)
+		p.byteLevel = false
 	}
+	return p
 }
 
 type splitPre struct {
@@ -193,9 +189,15 @@ type splitPre struct {
 	invert   bool
 }
 
-func (p splitPre) preTokenize(ps []piece) []piece {
-	materialize(ps)
-	return splitEach(ps, p.pat.findAll, p.behavior, p.invert)
+func (sp splitPre) preTokenize(p piece, emit func(piece)) {
+	p = plain(p)
+	if st, ok := sp.pat.(streamMatcher); ok && sp.behavior == behaviorIsolated && !sp.invert {
+		// Matches of the hand-written patterns tile the text: every part
+		// is a match, emitted as it is found.
+		st.each(p.s, func(start, end int) { emit(p.sub(start, end)) })
+		return
+	}
+	splitPiece(p, sp.pat.findAll, sp.behavior, sp.invert, emit)
 }
 
 // byteLevelPre is the GPT-2 byte-level pre-tokenizer.
@@ -204,22 +206,17 @@ type byteLevelPre struct {
 	useRegex       bool
 }
 
-func (p byteLevelPre) preTokenize(ps []piece) []piece {
-	materialize(ps)
-	if p.addPrefixSpace {
-		for i := range ps {
-			if !strings.HasPrefix(ps[i].s, " ") {
-				ps[i].s = " " + ps[i].s
-			}
-		}
+func (bl byteLevelPre) preTokenize(p piece, emit func(piece)) {
+	p = plain(p)
+	if bl.addPrefixSpace && !strings.HasPrefix(p.s, " ") {
+		p.s = " " + p.s
 	}
-	if p.useRegex {
-		ps = splitEach(ps, gpt2Matcher{}.findAll, behaviorIsolated, false)
+	p.byteLevel = true
+	if !bl.useRegex {
+		emit(p)
+		return
 	}
-	for i := range ps {
-		ps[i].byteLevel = true
-	}
-	return ps
+	gpt2Matcher{}.each(p.s, func(start, end int) { emit(p.sub(start, end)) })
 }
 
 type prependScheme uint8
@@ -237,27 +234,22 @@ type metaspacePre struct {
 	split       bool
 }
 
-func (p metaspacePre) preTokenize(ps []piece) []piece {
-	materialize(ps)
-	kept := ps[:0]
-	for _, q := range ps {
-		if q.s != "" { // HF drops empty splits; nothing is prepended to them
-			kept = append(kept, q)
-		}
+func (ms metaspacePre) preTokenize(p piece, emit func(piece)) {
+	p = plain(p)
+	if p.s == "" { // HF drops empty splits; nothing is prepended to them
+		return
 	}
-	ps = kept
-	for i := range ps {
-		s := strings.ReplaceAll(ps[i].s, " ", p.replacement)
-		if !strings.HasPrefix(s, p.replacement) &&
-			(p.scheme == prependAlways || (p.scheme == prependFirst && ps[i].origin)) {
-			s = p.replacement + s
-		}
-		ps[i].s = s
+	s := strings.ReplaceAll(p.s, " ", ms.replacement)
+	if !strings.HasPrefix(s, ms.replacement) &&
+		(ms.scheme == prependAlways || (ms.scheme == prependFirst && p.origin)) {
+		s = ms.replacement + s
 	}
-	if !p.split {
-		return ps
+	p.s = s
+	if !ms.split {
+		emit(p)
+		return
 	}
-	return splitEach(ps, literalMatcher(p.replacement).findAll, behaviorMergedWithNext, false)
+	splitPiece(p, literalMatcher(ms.replacement).findAll, behaviorMergedWithNext, false, emit)
 }
 
 // runMatcher returns a find function matching maximal runs of runes for
@@ -289,7 +281,7 @@ func eachRune(in func(rune) bool) func(string) [][2]int {
 		var out [][2]int
 		for i, r := range s {
 			if in(r) {
-				out = append(out, [2]int{i, i + len(string(r))})
+				out = append(out, [2]int{i, i + utf8.RuneLen(r)})
 			}
 		}
 		return out
@@ -300,88 +292,95 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.M, r) || unicode.Is(unicode.Pc, r)
 }
 
+// isPunct is HF's punctuation test: ASCII punctuation (which includes the
+// symbols $+<=>^`|~) or a Unicode P* category.
 func isPunct(r rune) bool {
-	return (r < 0x80 && unicode.IsPunct(r)) || (r < 0x80 && strings.ContainsRune("$+<=>^`|~", r)) || unicode.IsPunct(r)
+	return unicode.IsPunct(r) || (r < 0x80 && strings.ContainsRune("$+<=>^`|~", r))
 }
 
 // whitespacePre keeps runs of word runes and runs of other non-space runes
 // (the pattern \w+|[^\w\s]+).
 type whitespacePre struct{}
 
-func (whitespacePre) preTokenize(ps []piece) []piece {
-	materialize(ps)
-	find := func(s string) [][2]int {
-		var out [][2]int
-		kind := 0 // 0 none, 1 word, 2 other
-		start := 0
-		for i, r := range s {
-			k := 2
-			if isWordRune(r) {
-				k = 1
-			} else if unicode.IsSpace(r) {
-				k = 0
-			}
-			if k != kind {
-				if kind != 0 {
-					out = append(out, [2]int{start, i})
-				}
-				kind, start = k, i
-			}
+func wordOrOtherRuns(s string) [][2]int {
+	var out [][2]int
+	kind := 0 // 0 none, 1 word, 2 other
+	start := 0
+	for i, r := range s {
+		k := 2
+		if isWordRune(r) {
+			k = 1
+		} else if unicode.IsSpace(r) {
+			k = 0
 		}
-		if kind != 0 {
-			out = append(out, [2]int{start, len(s)})
+		if k != kind {
+			if kind != 0 {
+				out = append(out, [2]int{start, i})
+			}
+			kind, start = k, i
 		}
-		return out
 	}
-	return splitEach(ps, find, behaviorRemoved, true)
+	if kind != 0 {
+		out = append(out, [2]int{start, len(s)})
+	}
+	return out
+}
+
+func (whitespacePre) preTokenize(p piece, emit func(piece)) {
+	splitPiece(plain(p), wordOrOtherRuns, behaviorRemoved, true, emit)
 }
 
 type whitespaceSplitPre struct{}
 
-func (whitespaceSplitPre) preTokenize(ps []piece) []piece {
-	materialize(ps)
-	return splitEach(ps, runMatcher(unicode.IsSpace), behaviorRemoved, false)
+func (whitespaceSplitPre) preTokenize(p piece, emit func(piece)) {
+	splitPiece(plain(p), runMatcher(unicode.IsSpace), behaviorRemoved, false, emit)
 }
 
 type bertPre struct{}
 
-func (bertPre) preTokenize(ps []piece) []piece {
-	materialize(ps)
-	ps = splitEach(ps, runMatcher(unicode.IsSpace), behaviorRemoved, false)
-	return splitEach(ps, eachRune(isPunct), behaviorIsolated, false)
+func (bertPre) preTokenize(p piece, emit func(piece)) {
+	splitPiece(plain(p), runMatcher(unicode.IsSpace), behaviorRemoved, false, func(q piece) {
+		splitPiece(q, eachRune(isPunct), behaviorIsolated, false, emit)
+	})
 }
 
 type digitsPre struct{ individual bool }
 
-func (p digitsPre) preTokenize(ps []piece) []piece {
-	materialize(ps)
-	if p.individual {
-		return splitEach(ps, eachRune(unicode.IsNumber), behaviorIsolated, false)
+func (d digitsPre) preTokenize(p piece, emit func(piece)) {
+	if d.individual {
+		splitPiece(plain(p), eachRune(unicode.IsNumber), behaviorIsolated, false, emit)
+		return
 	}
-	return splitEach(ps, runMatcher(unicode.IsNumber), behaviorIsolated, false)
+	splitPiece(plain(p), runMatcher(unicode.IsNumber), behaviorIsolated, false, emit)
 }
 
 type punctuationPre struct{ behavior splitBehavior }
 
-func (p punctuationPre) preTokenize(ps []piece) []piece {
-	materialize(ps)
-	return splitEach(ps, eachRune(isPunct), p.behavior, false)
+func (pp punctuationPre) preTokenize(p piece, emit func(piece)) {
+	splitPiece(plain(p), eachRune(isPunct), pp.behavior, false, emit)
 }
 
 type charDelimiterPre struct{ delim rune }
 
-func (p charDelimiterPre) preTokenize(ps []piece) []piece {
-	materialize(ps)
-	return splitEach(ps, eachRune(func(r rune) bool { return r == p.delim }), behaviorRemoved, false)
+func (c charDelimiterPre) preTokenize(p piece, emit func(piece)) {
+	splitPiece(plain(p), eachRune(func(r rune) bool { return r == c.delim }), behaviorRemoved, false, emit)
 }
 
 type sequencePre []preTokenizer
 
-func (p sequencePre) preTokenize(ps []piece) []piece {
-	for _, x := range p {
-		ps = x.preTokenize(ps)
+// preTokenize chains the stages: the emit function of each stage feeds
+// the next. The chain is built once per call, not once per piece.
+func (seq sequencePre) preTokenize(p piece, emit func(piece)) {
+	if len(seq) == 0 {
+		emit(p)
+		return
 	}
-	return ps
+	next := emit
+	for i := len(seq) - 1; i >= 1; i-- {
+		stage, after := seq[i], next
+		next = func(q piece) { stage.preTokenize(q, after) }
+	}
+	seq[0].preTokenize(p, next)
 }
 
 // preTokenizerJSON holds the fields of every pre-tokenizer type.

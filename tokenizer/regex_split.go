@@ -149,15 +149,26 @@ func spaceRun(s string, i int) int {
 	return last
 }
 
-// findAllWith runs a "match at i" function over s. Every position matches
+// streamMatcher is a matcher whose matches tile the text and can be handed
+// out one at a time.
+type streamMatcher interface {
+	each(s string, fn func(start, end int))
+}
+
+// eachWith runs a "match at i" function over s. Every position matches
 // something in these patterns, so matches tile the string.
-func findAllWith(s string, at func(string, int) int) [][2]int {
-	out := make([][2]int, 0, len(s)/6+1)
+func eachWith(s string, at func(string, int) int, fn func(start, end int)) {
 	for i := 0; i < len(s); {
 		j := at(s, i)
-		out = append(out, [2]int{i, j})
+		fn(i, j)
 		i = j
 	}
+}
+
+// findAllWith collects the matches of eachWith.
+func findAllWith(s string, at func(string, int) int) [][2]int {
+	out := make([][2]int, 0, len(s)/6+1)
+	eachWith(s, at, func(start, end int) { out = append(out, [2]int{start, end}) })
 	return out
 }
 
@@ -165,6 +176,8 @@ func findAllWith(s string, at func(string, int) int) [][2]int {
 type gpt2Matcher struct{}
 
 func (gpt2Matcher) findAll(s string) [][2]int { return findAllWith(s, gpt2At) }
+
+func (gpt2Matcher) each(s string, fn func(start, end int)) { eachWith(s, gpt2At, fn) }
 
 func gpt2At(s string, i int) int {
 	r, n := runeAt(s, i)
@@ -201,6 +214,8 @@ type llama3Matcher struct{ maxDigits int }
 func (m llama3Matcher) findAll(s string) [][2]int {
 	return findAllWith(s, m.at)
 }
+
+func (m llama3Matcher) each(s string, fn func(start, end int)) { eachWith(s, m.at, fn) }
 
 func isCRLF(r rune) bool { return r == '\r' || r == '\n' }
 

@@ -208,9 +208,7 @@ func (t *Tokenizer) encodePiece(p piece, dst []int32) []int32 {
 	if t.pre == nil {
 		return t.model.tokenize(p, dst)
 	}
-	for _, q := range t.pre.preTokenize([]piece{p}) {
-		dst = t.model.tokenize(q, dst)
-	}
+	t.pre.preTokenize(p, func(q piece) { dst = t.model.tokenize(q, dst) })
 	return dst
 }
 
