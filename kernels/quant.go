@@ -36,6 +36,14 @@ type ActQ8 struct {
 	QSum []int32
 	// N is the number of activation values.
 	N int
+
+	// Derived layouts for the paired-block assembly reductions (filled by
+	// QuantizeActQ8 alongside the fields above; see fillDerived).
+	q4    []int8    // per block pair: evens of b, evens of b+1, odds of b, odds of b+1
+	s4    []float32 // Scale[b] repeated 4 times
+	s8    []float32 // Scale[b] repeated 8 times
+	gsum2 []float32 // Σx per 64 values
+	gsum4 []float32 // Σx per 128 values
 }
 
 // resize makes a hold n values, growing its buffers only when too small.
@@ -52,6 +60,52 @@ func (a *ActQ8) resize(n int) {
 	a.Sum = a.Sum[:nb]
 	a.QSum = a.QSum[:nb]
 	a.N = n
+	pairs := (nb + 1) / 2
+	if cap(a.q4) < pairs*2*ActBlock {
+		a.q4 = make([]int8, pairs*2*ActBlock)
+		a.s4 = make([]float32, pairs*8)
+		a.s8 = make([]float32, pairs*16)
+		a.gsum2 = make([]float32, pairs)
+		a.gsum4 = make([]float32, (nb+3)/4)
+	}
+	a.q4 = a.q4[:pairs*2*ActBlock]
+	a.s4 = a.s4[:pairs*8]
+	a.s8 = a.s8[:pairs*16]
+	a.gsum2 = a.gsum2[:pairs]
+	a.gsum4 = a.gsum4[:(nb+3)/4]
+}
+
+// fillDerived computes the derived layouts from Q, Scale and Sum.
+func (a *ActQ8) fillDerived() {
+	clear(a.s4)
+	clear(a.s8)
+	clear(a.gsum2)
+	clear(a.gsum4)
+	for b, sc := range a.Scale {
+		p, h := b/2, b%2
+		q := a.Q[b*ActBlock : (b+1)*ActBlock]
+		dst := a.q4[p*2*ActBlock:]
+		for j := 0; j < ActBlock/2; j++ {
+			dst[h*16+j] = q[2*j]
+			dst[32+h*16+j] = q[2*j+1]
+		}
+		for j := 0; j < 4; j++ {
+			a.s4[b*4+j] = sc
+		}
+		for j := 0; j < 8; j++ {
+			a.s8[b*8+j] = sc
+		}
+		a.gsum2[p] += a.Sum[b]
+		a.gsum4[b/4] += a.Sum[b]
+	}
+	if len(a.Scale)%2 == 1 { // zero the missing half of the last pair
+		b := len(a.Scale)
+		dst := a.q4[(b/2)*2*ActBlock:]
+		for j := 0; j < ActBlock/2; j++ {
+			dst[16+j] = 0
+			dst[48+j] = 0
+		}
+	}
 }
 
 // QuantizeActQ8Ref quantizes x into dst, per block of ActBlock values:
@@ -64,6 +118,7 @@ func QuantizeActQ8Ref(dst *ActQ8, x []float32) {
 		hi := min(lo+ActBlock, len(x))
 		quantizeBlockRef(dst, b, x[lo:hi])
 	}
+	dst.fillDerived()
 }
 
 func quantizeBlockRef(dst *ActQ8, b int, x []float32) {
@@ -154,9 +209,20 @@ func quantizeActQ8Go(dst *ActQ8, x []float32) {
 		xb := x[lo:min(lo+ActBlock, len(x))]
 		q := dst.Q[lo : lo+ActBlock]
 		var amax, sum float32
+		nan := false
 		for _, v := range xb {
-			amax = max(amax, math.Float32frombits(math.Float32bits(v)&0x7fffffff))
+			// A compare instead of the max builtin (whose NaN and signed
+			// zero handling is slow); NaN is tracked to keep max's result.
+			a := math.Float32frombits(math.Float32bits(v) & 0x7fffffff)
+			if a > amax {
+				amax = a
+			} else if a != a {
+				nan = true
+			}
 			sum += v
+		}
+		if nan {
+			amax = float32(math.NaN())
 		}
 		dst.Sum[b] = sum
 		clear(q)
@@ -175,6 +241,7 @@ func quantizeActQ8Go(dst *ActQ8, x []float32) {
 		}
 		dst.QSum[b] = qs
 	}
+	dst.fillDerived()
 }
 
 // qBytes views packed quantized words as bytes (little-endian targets only).

@@ -27,10 +27,26 @@ func qdotQ4VNNI(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, 
 //go:noescape
 func qdotQ8VNNI(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32) float32
 
+// qdotQ4PairVNNI, qdotQ4PairAVX2 and qdotQ8PairVNNI compute the same sum two
+// blocks per step, for group sizes that are multiples of 64 (ppg = block
+// pairs per group), reading ActQ8's derived layouts: xq is q4 (Q4) or Q
+// (Q8), xs is s4 (Q4) or s8 (Q8), gsum holds Σx per group.
+//
+//go:noescape
+func qdotQ4PairVNNI(q *uint32, scales, biases *float32, ngroups, ppg int, xq *int8, xs, gsum *float32) float32
+
+//go:noescape
+func qdotQ4PairAVX2(q *uint32, scales, biases *float32, ngroups, ppg int, xq *int8, xs, gsum *float32) float32
+
+//go:noescape
+func qdotQ8PairVNNI(q *uint32, scales, biases *float32, ngroups, ppg int, xq *int8, xs, gsum *float32) float32
+
 type qdotFunc func(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32) float32
 
-// qActWith adapts a pair of assembly row reductions to qActKernel.
-func qActWith(q4, q8 qdotFunc) qActKernel {
+// qActWith adapts assembly row reductions to qActKernel: q4 and q8 take one
+// block per step and serve every group size; q4p and q8p (nil when the tier
+// has none) take block pairs and serve group sizes of 64 and 128.
+func qActWith(q4, q8, q4p, q8p qdotFunc) qActKernel {
 	return func(q []uint32, scales, biases []float32, bits, groupSize int, act *ActQ8) float32 {
 		ng := len(scales)
 		if ng == 0 {
@@ -43,6 +59,21 @@ func qActWith(q4, q8 qdotFunc) qActKernel {
 		_ = act.Scale[nb-1]
 		_ = act.Sum[nb-1]
 		_ = q[nb*ActBlock*bits/32-1]
+		if groupSize == 64 || groupSize == 128 {
+			gsum := act.gsum2
+			if groupSize == 128 {
+				gsum = act.gsum4
+			}
+			_ = gsum[ng-1]
+			if bits == 4 && q4p != nil {
+				_ = act.q4[nb*ActBlock-1]
+				return q4p(&q[0], &scales[0], &biases[0], ng, bpg/2, &act.q4[0], &act.s4[0], &gsum[0])
+			}
+			if bits == 8 && q8p != nil {
+				_ = act.s8[nb*8-1]
+				return q8p(&q[0], &scales[0], &biases[0], ng, bpg/2, &act.Q[0], &act.s8[0], &gsum[0])
+			}
+		}
 		f := q8
 		if bits == 4 {
 			f = q4

@@ -238,3 +238,154 @@ TEXT ·dotQ8FAVX2(SB), NOSPLIT, $0-52
 	VMOVSS X0, ret+48(FP)
 	VZEROUPPER
 	RET
+
+// Paired-block integer reductions for group sizes that are multiples of 64:
+// two 32-value blocks per step against ActQ8's derived layouts (q4 pair
+// order for Q4, natural order for Q8), activation steps as per-lane vectors
+// (s4 / s8), and per-group Σx from gsum2 / gsum4.
+// Registers: SI weights, R10 activation values, R11 activation step
+// vectors, R12 group sums, R8 scales, R9 biases, CX groups left, DX pairs
+// per group, Y7/Z7 group sum, Y8/Z8 total, X9 bias total.
+
+// Q4 pair, VNNI: low nibbles meet the pair's even values, high the odd.
+#define Q4P_VNNI \
+	VMOVDQU   (SI), Y1        \
+	VPSRLW    $4, Y1, Y2      \
+	VPANDD    Y15, Y1, Y1     \
+	VPANDD    Y15, Y2, Y2     \
+	VPXORD    Y5, Y5, Y5      \
+	VPDPBUSD  (R10), Y1, Y5   \
+	VPDPBUSD  32(R10), Y2, Y5 \
+	VCVTDQ2PS Y5, Y5          \
+	VFMADD231PS (R11), Y5, Y7
+
+// Q4 pair, AVX2: u4×s8 products cannot saturate int16, so lo and hi add as
+// words before widening.
+#define Q4P_AVX2 \
+	VMOVDQU    (SI), Y1        \
+	VPSRLW     $4, Y1, Y2      \
+	VPAND      Y15, Y1, Y1     \
+	VPAND      Y15, Y2, Y2     \
+	VPMADDUBSW (R10), Y1, Y3   \
+	VPMADDUBSW 32(R10), Y2, Y4 \
+	VPADDW     Y4, Y3, Y3      \
+	VPMADDWD   Y14, Y3, Y5     \
+	VCVTDQ2PS  Y5, Y5          \
+	VFMADD231PS (R11), Y5, Y7
+
+#define Q8P_VNNI \
+	VMOVDQU64 (SI), Z1        \
+	VPXORD    Z5, Z5, Z5      \
+	VPDPBUSD  (R10), Z1, Z5   \
+	VCVTDQ2PS Z5, Z5          \
+	VFMADD231PS (R11), Z5, Z7
+
+// QPROW is the group/pair loop; V is Y or Z (register width), qbytes and
+// sbytes the weight and step-vector bytes per pair.
+#define QPROW(PAIR, ACC, TOT, qbytes, sbytes, LG, LP) \
+	VPBROADCASTD qConsts<>+0(SB), Y14 \
+	VPBROADCASTD qConsts<>+4(SB), Y15 \
+	VPXORD TOT, TOT, TOT        \
+	VXORPS X9, X9, X9           \
+LG:                             \
+	VPXORD ACC, ACC, ACC        \
+	MOVQ   DX, BX               \
+LP:                             \
+	PAIR                        \
+	ADDQ   $qbytes, SI          \
+	ADDQ   $64, R10             \
+	ADDQ   $sbytes, R11         \
+	DECQ   BX                   \
+	JNZ    LP                   \
+	VFMADD231PS.BCST (R8), ACC, TOT \
+	VMOVSS      (R9), X6        \
+	VFMADD231SS (R12), X6, X9   \
+	ADDQ   $4, R8               \
+	ADDQ   $4, R9               \
+	ADDQ   $4, R12              \
+	DECQ   CX                   \
+	JNZ    LG
+
+// QP_HSUM_Y8 leaves Σ Y8 + X9 in X0.
+#define QP_HSUM_Y8 \
+	VEXTRACTF128 $1, Y8, X1     \
+	VADDPS       X1, X8, X0     \
+	VSHUFPS      $0x4E, X0, X0, X1 \
+	VADDPS       X1, X0, X0     \
+	VSHUFPS      $0xB1, X0, X0, X1 \
+	VADDPS       X1, X0, X0     \
+	VADDSS       X9, X0, X0
+
+// func qdotQ4PairVNNI(q *uint32, scales, biases *float32, ngroups, ppg int, xq *int8, xs, gsum *float32) float32
+TEXT ·qdotQ4PairVNNI(SB), NOSPLIT, $0-68
+	MOVQ q+0(FP), SI
+	MOVQ scales+8(FP), R8
+	MOVQ biases+16(FP), R9
+	MOVQ ngroups+24(FP), CX
+	MOVQ ppg+32(FP), DX
+	MOVQ xq+40(FP), R10
+	MOVQ xs+48(FP), R11
+	MOVQ gsum+56(FP), R12
+	QPROW(Q4P_VNNI, Y7, Y8, 32, 32, q4pv_g, q4pv_p)
+	QP_HSUM_Y8
+	VMOVSS X0, ret+64(FP)
+	VZEROUPPER
+	RET
+
+// func qdotQ4PairAVX2(q *uint32, scales, biases *float32, ngroups, ppg int, xq *int8, xs, gsum *float32) float32
+TEXT ·qdotQ4PairAVX2(SB), NOSPLIT, $0-68
+	MOVQ q+0(FP), SI
+	MOVQ scales+8(FP), R8
+	MOVQ biases+16(FP), R9
+	MOVQ ngroups+24(FP), CX
+	MOVQ ppg+32(FP), DX
+	MOVQ xq+40(FP), R10
+	MOVQ xs+48(FP), R11
+	MOVQ gsum+56(FP), R12
+	VPBROADCASTD qConsts<>+0(SB), Y14
+	VPBROADCASTD qConsts<>+4(SB), Y15
+	VXORPS Y8, Y8, Y8
+	VXORPS X9, X9, X9
+
+q4pa_g:
+	VXORPS Y7, Y7, Y7
+	MOVQ   DX, BX
+
+q4pa_p:
+	Q4P_AVX2
+	ADDQ $32, SI
+	ADDQ $64, R10
+	ADDQ $32, R11
+	DECQ BX
+	JNZ  q4pa_p
+	VBROADCASTSS (R8), Y6
+	VFMADD231PS  Y6, Y7, Y8
+	VMOVSS       (R9), X6
+	VFMADD231SS  (R12), X6, X9
+	ADDQ $4, R8
+	ADDQ $4, R9
+	ADDQ $4, R12
+	DECQ CX
+	JNZ  q4pa_g
+	QP_HSUM_Y8
+	VMOVSS X0, ret+64(FP)
+	VZEROUPPER
+	RET
+
+// func qdotQ8PairVNNI(q *uint32, scales, biases *float32, ngroups, ppg int, xq *int8, xs, gsum *float32) float32
+TEXT ·qdotQ8PairVNNI(SB), NOSPLIT, $0-68
+	MOVQ q+0(FP), SI
+	MOVQ scales+8(FP), R8
+	MOVQ biases+16(FP), R9
+	MOVQ ngroups+24(FP), CX
+	MOVQ ppg+32(FP), DX
+	MOVQ xq+40(FP), R10
+	MOVQ xs+48(FP), R11
+	MOVQ gsum+56(FP), R12
+	QPROW(Q8P_VNNI, Z7, Z8, 64, 64, q8pv_g, q8pv_p)
+	VEXTRACTF64X4 $1, Z8, Y1
+	VADDPS        Y1, Y8, Y8
+	QP_HSUM_Y8
+	VMOVSS X0, ret+64(FP)
+	VZEROUPPER
+	RET

@@ -42,16 +42,16 @@ func installArch(t Tier) {
 		AxpyF32 = axpyF32With(axpyAVX2)
 		dots.f16 = dotHalfWith(dotF16AVX2)
 		dots.bf16 = dotHalfWith(dotBF16AVX2)
-		qAct = qActWith(qdotQ4AVX2, qdotQ8AVX2)
+		qAct = qActWith(qdotQ4AVX2, qdotQ8AVX2, qdotQ4PairAVX2, nil)
 	case TierAVX512:
 		gemmArch = gemmArchAVX512
 		DotF32 = dotF32With(dotAVX512)
 		AxpyF32 = axpyF32With(axpyAVX512)
 		dots.f16 = dotHalfWith(dotF16AVX512)
 		dots.bf16 = dotHalfWith(dotBF16AVX512)
-		qAct = qActWith(qdotQ4AVX2, qdotQ8AVX2)
+		qAct = qActWith(qdotQ4AVX2, qdotQ8AVX2, qdotQ4PairAVX2, nil)
 		if hasVNNI {
-			qAct = qActWith(qdotQ4VNNI, qdotQ8VNNI)
+			qAct = qActWith(qdotQ4VNNI, qdotQ8VNNI, qdotQ4PairVNNI, qdotQ8PairVNNI)
 		}
 	}
 }
