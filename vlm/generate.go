@@ -25,7 +25,7 @@ func Generate(ctx context.Context, mc *ModelContext, input *LMInput, params Gene
 			return
 		}
 		dec := mc.Tokenizer.NewStreamDecoder(true)
-		run(ctx, mc.Model, dec, mc.EOSTokenIDs, mc.WeightBytes, input, params, yield)
+		run(ctx, mc.Model, dec, mc.EOSTokenIDs, mc.WeightBytes, input, params, nil, yield)
 	}
 }
 
@@ -41,7 +41,7 @@ type streamDecoder interface {
 // MaxTokens or when ctx is done.
 func Tokens(ctx context.Context, model LanguageModel, input *LMInput, params GenerateParameters, eos []int32) iter.Seq2[int32, error] {
 	return func(yield func(int32, error) bool) {
-		run(ctx, model, nil, eos, 0, input, params, func(c Chunk, err error) bool {
+		run(ctx, model, nil, eos, 0, input, params, nil, func(c Chunk, err error) bool {
 			if err != nil {
 				return yield(0, err)
 			}
@@ -57,7 +57,7 @@ func Tokens(ctx context.Context, model LanguageModel, input *LMInput, params Gen
 
 // run is the generation loop. dec may be nil (no text).
 func run(ctx context.Context, model LanguageModel, dec streamDecoder, eos []int32, weightBytes int64,
-	input *LMInput, params GenerateParameters, yield func(Chunk, error) bool) {
+	input *LMInput, params GenerateParameters, caches []nn.Cache, yield func(Chunk, error) bool) {
 	start := time.Now()
 	if err := params.validate(); err != nil {
 		yield(Chunk{}, err)
@@ -82,7 +82,9 @@ func run(ctx context.Context, model LanguageModel, dec streamDecoder, eos []int3
 	}
 	cancelled := func() bool { return ctx.Err() != nil }
 
-	caches := model.NewCaches(p)
+	if caches == nil {
+		caches = model.NewCaches(p)
+	}
 	res, err := prepare(ctx, model, input, caches, p.PrefillStepSize)
 	if err != nil {
 		if cancelled() {

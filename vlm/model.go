@@ -18,6 +18,10 @@ type LanguageModel interface {
 	// (computing the output head for that row only) or the few prompt
 	// tokens still to be run through Forward, normally just the last one
 	// (see PrefillChunks).
+	//
+	// When the caches already hold a prefix (a Session's follow-up turn),
+	// input holds only the tokens that follow it and no media: the model
+	// runs them at the caches' offset, positioned after the cached ones.
 	Prepare(ctx context.Context, input *LMInput, caches []nn.Cache, prefillStepSize int) (PrepareResult, error)
 	// Forward runs tokens at the caches' offset and returns logits F32
 	// [len(tokens), vocab]; the caller releases them. An error means bad
