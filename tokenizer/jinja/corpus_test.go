@@ -141,6 +141,15 @@ func TestWhitespaceControl(t *testing.T) {
 	}
 }
 
+// TestControlFlow is a differential test against jinja2 on random nests of
+// loops, conditions, assignments, namespaces, macros and call blocks
+// (testdata/gen_control.py).
+func TestControlFlow(t *testing.T) {
+	for _, c := range loadCorpus(t, "control.json") {
+		t.Run(c.name, func(t *testing.T) { runCorpusCase(t, c) })
+	}
+}
+
 // TestChatTemplates renders real chat templates (Qwen3, Gemma 3, SmolVLM and
 // Idefics3, Qwen2-VL, Llama 3.2, Mistral, a Phi-3 style generation template)
 // with conversations covering vision content, tools, tool calls and

@@ -230,13 +230,14 @@ func (r *renderer) execFor(n *forNode, s *scope) error {
 		}
 		items = kept
 	}
-	if len(items) == 0 {
-		return r.execBody(n.orElse, s)
-	}
 	loop := &loopState{items: items}
 	if outer, ok := s.lookup("loop"); ok {
 		loop.parent = outer
 	}
+	// As in jinja2's compiled loops, the else block runs unless some
+	// iteration ran its body to the end (break and continue both skip the
+	// end, so a loop whose every iteration continues still runs else).
+	completed := false
 	for i, it := range items {
 		if err := r.step(); err != nil {
 			return err
@@ -254,6 +255,10 @@ func (r *renderer) execFor(n *forNode, s *scope) error {
 		if err != nil && !errors.Is(err, errContinue) {
 			return err
 		}
+		completed = completed || err == nil
+	}
+	if !completed {
+		return r.execBody(n.orElse, s)
 	}
 	return nil
 }

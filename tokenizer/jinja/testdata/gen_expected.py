@@ -116,6 +116,7 @@ case("stmt/for_unpack_items", "{% for k, v in d.items() %}{{ k }}={{ v }};{% end
 case("stmt/for_unpack_paren", "{% for (a, b) in [[1, 2], [3, 4]] %}{{ a + b }},{% endfor %}")
 case("stmt/for_filter_if", "{% for x in range(10) if x is odd %}{{ x }}{{ loop.length }};{% endfor %}")
 case("stmt/for_else", "{% for x in [] %}x{% else %}empty{% endfor %}|{% for x in [1] if false %}x{% else %}none kept{% endfor %}")
+case("stmt/for_else_after_break", "{% for x in [1, 2] %}{% break %}{% else %}else-runs{% endfor %}|{% for x in [1, 2] %}{% if x == 2 %}{% break %}{% endif %}{% else %}else-skipped{% endfor %}|{% for x in [1] %}{% continue %}{% else %}else-runs{% endfor %}")
 case("stmt/for_dict_keys", "{% for k in d %}{{ k }}{% endfor %}", {"d": {"b": 1, "a": 2}})
 case("stmt/for_break_continue", "{% for x in range(10) %}{% if x == 2 %}{% continue %}{% endif %}{% if x == 5 %}{% break %}{% endif %}{{ x }}{% endfor %}")
 case("stmt/for_nested_loop", "{% for a in [1, 2] %}{% for b in [3, 4] %}{{ loop.index }}{{ a }}{{ b }} {% endfor %}{{ loop.index }}|{% endfor %}")
