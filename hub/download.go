@@ -101,7 +101,7 @@ func (d *blobDownload) run(ctx context.Context) error {
 		if fails > d.s.maxRetries {
 			return fmt.Errorf("%w (gave up after %d attempts)", err, fails)
 		}
-		if serr := sleep(ctx, d.s.retryWait(fails)); serr != nil {
+		if serr := sleep(ctx, d.s.waitBefore(fails, err)); serr != nil {
 			return fmt.Errorf("hub: download %s: %w", d.m.file, serr)
 		}
 	}

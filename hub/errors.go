@@ -3,6 +3,7 @@ package hub
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // AuthError reports a 401 or 403 answer: the repository is gated or private,
@@ -185,10 +186,11 @@ func (e *PatternError) Error() string {
 // HTTPError reports an HTTP status the client does not otherwise classify,
 // after any retries.
 type HTTPError struct {
-	Method  string
-	URL     string
-	Status  int
-	Message string // the hub's X-Error-Message, if any
+	Method     string
+	URL        string
+	Status     int
+	Message    string        // the hub's X-Error-Message, if any
+	RetryAfter time.Duration // the server's Retry-After in seconds, if any
 }
 
 // Error gives the request and the status.

@@ -3,6 +3,7 @@ package hub
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // Each message names the input it is about and what to do, where there is
@@ -46,5 +47,21 @@ func TestTransient(t *testing.T) {
 		if got := (&HTTPError{Status: status}).temporary(); got != want {
 			t.Errorf("status %d temporary = %v", status, got)
 		}
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	for v, want := range map[string]time.Duration{"": 0, "3": 3 * time.Second, " 1 ": time.Second, "-1": 0,
+		"soon": 0, "Wed, 21 Oct 2015 07:28:00 GMT": 0, "100000": maxRetryAfter} {
+		if got := retryAfter(v); got != want {
+			t.Errorf("retryAfter(%q) = %v, want %v", v, got, want)
+		}
+	}
+	s := (&Client{RetryBackoff: time.Millisecond}).settings()
+	if got := s.waitBefore(1, &HTTPError{Status: 429, RetryAfter: time.Second}); got != time.Second {
+		t.Errorf("waitBefore with Retry-After 1s = %v", got)
+	}
+	if got := s.waitBefore(2, errRetry); got != 2*time.Millisecond {
+		t.Errorf("waitBefore without Retry-After = %v", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -126,7 +127,8 @@ func (s *settings) statusError(resp *http.Response, t target) error {
 		}
 		return e
 	}
-	return &HTTPError{Method: resp.Request.Method, URL: safeURL(resp.Request.URL), Status: resp.StatusCode, Message: msg}
+	return &HTTPError{Method: resp.Request.Method, URL: safeURL(resp.Request.URL), Status: resp.StatusCode, Message: msg,
+		RetryAfter: retryAfter(resp.Header.Get("Retry-After"))}
 }
 
 // transient reports whether err may go away on retry: connection failures,
@@ -157,6 +159,30 @@ func transient(ctx context.Context, err error) bool {
 // errRetry marks a failure that a fresh attempt should fix (a server that
 // answered a Range request oddly).
 var errRetry = errors.New("retry")
+
+// maxRetryAfter caps how long a server's Retry-After can make us wait.
+const maxRetryAfter = 2 * time.Minute
+
+// retryAfter parses a Retry-After header given in seconds (the form the hub
+// sends); 0 when absent or unusable.
+func retryAfter(v string) time.Duration {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return min(time.Duration(n)*time.Second, maxRetryAfter)
+}
+
+// waitBefore is the pause before retry number n after err: the backoff, or
+// longer when the server asked for it with Retry-After.
+func (s *settings) waitBefore(n int, err error) time.Duration {
+	d := s.retryWait(n)
+	var he *HTTPError
+	if errors.As(err, &he) {
+		d = max(d, he.RetryAfter)
+	}
+	return d
+}
 
 // retryWait is the pause before retry number n (1-based): the backoff,
 // doubled each time, capped at 30 times the backoff.
@@ -192,7 +218,7 @@ func (s *settings) retry(ctx context.Context, op func() error) error {
 		if fails > s.maxRetries {
 			return fmt.Errorf("%w (gave up after %d attempts)", err, fails)
 		}
-		if serr := sleep(ctx, s.retryWait(fails)); serr != nil {
+		if serr := sleep(ctx, s.waitBefore(fails, err)); serr != nil {
 			return fmt.Errorf("%w (while retrying after: %v)", serr, err)
 		}
 	}
