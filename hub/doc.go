@@ -32,9 +32,13 @@
 // {endpoint}/{repo}/resolve/{commit}/{file}, then downloads the missing blobs a
 // few at a time. Redirects to another host (the CDN serving LFS files) never
 // carry the Authorization header. Transient failures (connection errors, 5xx,
-// 429) are retried with exponential backoff, and an interrupted transfer resumes
-// where it stopped. Every blob is checked against its expected size, and
+// 429, a transfer silent for longer than Client.Timeout) are retried with
+// exponential backoff or the server's Retry-After, an interrupted transfer
+// resumes where it stopped with a Range request, and a CDN link that expired
+// is asked for again. Every blob is checked against its expected size, and
 // against its SHA-256 when its ETag is one, before it is renamed into place.
+// When the hub cannot be reached at all, a snapshot the cache holds in full
+// is returned, as huggingface_hub does.
 //
 // Failures callers may act on are typed: [*AuthError], [*NotFoundError],
 // [*NotCachedError], [*IntegrityError], [*UnsafePathError], [*RepoIDError],
