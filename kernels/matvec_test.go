@@ -81,6 +81,28 @@ func TestMatVecQ(t *testing.T) {
 	})
 }
 
+func abs32(v float32) float32 { return float32(math.Abs(float64(v))) }
+
+// TestQuantizeActQ8NaN checks that a NaN block (which assembly hands back
+// to Go) still quantizes as the reference does around it.
+func TestQuantizeActQ8NaN(t *testing.T) {
+	forEachTier(t, func(t *testing.T) {
+		x := randF32(rand.New(rand.NewPCG(17, 18)), 4*ActBlock)
+		x[2*ActBlock+5] = float32(math.NaN())
+		var got, want ActQ8
+		QuantizeActQ8(&got, x)
+		QuantizeActQ8Ref(&want, x)
+		for b := 0; b < 2; b++ {
+			if got.Scale[b] != want.Scale[b] || got.QSum[b] != want.QSum[b] {
+				t.Fatalf("block %d: scale %v qsum %d, want %v %d", b, got.Scale[b], got.QSum[b], want.Scale[b], want.QSum[b])
+			}
+		}
+		if !math.IsNaN(float64(got.Scale[2])) {
+			t.Fatalf("NaN block: scale %v, want NaN", got.Scale[2])
+		}
+	})
+}
+
 func TestQuantizeActQ8(t *testing.T) {
 	forEachTier(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(15, 16))
@@ -107,6 +129,21 @@ func TestQuantizeActQ8(t *testing.T) {
 			for i := range want.Q {
 				if got.Q[i] != want.Q[i] {
 					t.Fatalf("n=%d: Q[%d] = %d, want %d", n, i, got.Q[i], want.Q[i])
+				}
+			}
+			for i := range want.q4 {
+				if got.q4[i] != want.q4[i] {
+					t.Fatalf("n=%d: q4[%d] = %d, want %d", n, i, got.q4[i], want.q4[i])
+				}
+			}
+			for i := range want.s8 {
+				if got.s8[i] != want.s8[i] || i < len(want.s4) && got.s4[i] != want.s4[i] {
+					t.Fatalf("n=%d: step vectors differ at %d", n, i)
+				}
+			}
+			for i, w := range want.gsum2 {
+				if !closeEnough(got.gsum2[i], w, 64*float64(max(1, abs32(w)))) {
+					t.Fatalf("n=%d: gsum2[%d] = %v, want %v", n, i, got.gsum2[i], w)
 				}
 			}
 		}

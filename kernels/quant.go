@@ -75,12 +75,20 @@ func (a *ActQ8) resize(n int) {
 	a.gsum4 = a.gsum4[:(nb+3)/4]
 }
 
+// fillGroupSums computes Σx per 64 and per 128 values from Sum.
+func (a *ActQ8) fillGroupSums() {
+	clear(a.gsum2)
+	clear(a.gsum4)
+	for b, s := range a.Sum {
+		a.gsum2[b/2] += s
+		a.gsum4[b/4] += s
+	}
+}
+
 // fillDerived computes the derived layouts from Q, Scale and Sum.
 func (a *ActQ8) fillDerived() {
 	clear(a.s4)
 	clear(a.s8)
-	clear(a.gsum2)
-	clear(a.gsum4)
 	for b, sc := range a.Scale {
 		p, h := b/2, b%2
 		q := a.Q[b*ActBlock : (b+1)*ActBlock]
@@ -95,8 +103,6 @@ func (a *ActQ8) fillDerived() {
 		for j := 0; j < 8; j++ {
 			a.s8[b*8+j] = sc
 		}
-		a.gsum2[p] += a.Sum[b]
-		a.gsum4[b/4] += a.Sum[b]
 	}
 	if len(a.Scale)%2 == 1 { // zero the missing half of the last pair
 		b := len(a.Scale)
@@ -106,6 +112,7 @@ func (a *ActQ8) fillDerived() {
 			dst[48+j] = 0
 		}
 	}
+	a.fillGroupSums()
 }
 
 // QuantizeActQ8Ref quantizes x into dst, per block of ActBlock values:

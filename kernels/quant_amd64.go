@@ -109,3 +109,33 @@ func dotQAVX2(x []float32, q []uint32, scales, biases []float32, bits, groupSize
 	}
 	return dotQ8FAVX2(&x[0], &q[0], &scales[0], &biases[0], ng, groupSize)
 }
+
+// quantBlocksAVX512 quantizes whole 32-value blocks of x as
+// QuantizeActQ8Ref does, writing Q, Scale, Sum (summed in another order,
+// so equal up to float32 rounding), QSum and the derived q4, s4 and s8
+// layouts. It stops before the first block that holds a NaN and returns the
+// number of blocks done.
+//
+//go:noescape
+func quantBlocksAVX512(x *float32, nblocks int, q, q4 *int8, scale, sum *float32, qsum *int32, s4, s8 *float32) int
+
+// quantizeActQ8AVX512 runs whole blocks in assembly and anything else (a
+// ragged last block, a block with NaN and all after it) through the Go path.
+func quantizeActQ8AVX512(dst *ActQ8, x []float32) {
+	full := len(x) / ActBlock
+	done := 0
+	if full > 0 {
+		dst.resize(len(x))
+		done = quantBlocksAVX512(&x[0], full, &dst.Q[0], &dst.q4[0], &dst.Scale[0], &dst.Sum[0], &dst.QSum[0], &dst.s4[0], &dst.s8[0])
+	}
+	if done < len(dst.Scale) || full == 0 {
+		quantizeActQ8Go(dst, x)
+		return
+	}
+	if full%2 == 1 { // zero the missing half of the last pair
+		p := dst.q4[(full/2)*2*ActBlock:]
+		clear(p[16:32])
+		clear(p[48:64])
+	}
+	dst.fillGroupSums()
+}
