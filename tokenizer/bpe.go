@@ -46,10 +46,12 @@ type bpeSym struct {
 }
 
 // bpeCand is a merge candidate in the priority queue: key orders by rank,
-// then by position of the left symbol.
+// then by position of the left symbol; pair holds the two ids it was made
+// from, so that a still-current candidate needs no second map lookup.
 type bpeCand struct {
-	key uint64
-	id  int32
+	key  uint64
+	pair uint64
+	id   int32
 }
 
 type bpeWork struct {
@@ -255,8 +257,9 @@ func (m *bpeModel) mergeAll(syms []bpeSym, h []bpeCand) ([]bpeSym, []bpeCand) {
 	}
 	syms[n-1].next = -1
 	for i := 0; i+1 < n; i++ {
-		if mg, ok := m.merges[pairKey(syms[i].id, syms[i+1].id)]; ok {
-			h = heapPush(h, bpeCand{key: uint64(mg.rank)<<32 | uint64(i), id: mg.id})
+		pk := pairKey(syms[i].id, syms[i+1].id)
+		if mg, ok := m.merges[pk]; ok {
+			h = heapPush(h, bpeCand{key: uint64(mg.rank)<<32 | uint64(i), pair: pk, id: mg.id})
 		}
 	}
 	for len(h) > 0 {
@@ -269,9 +272,12 @@ func (m *bpeModel) mergeAll(syms []bpeSym, h []bpeCand) ([]bpeSym, []bpeCand) {
 		}
 		nx := cur.next
 		right := syms[nx]
-		mg, ok := m.merges[pairKey(cur.id, right.id)]
-		if !ok || mg.id != top.id {
-			continue
+		if pk := pairKey(cur.id, right.id); pk != top.pair {
+			// The pair changed since the candidate was queued; HF still
+			// accepts it if the new pair merges into the same token.
+			if mg, ok := m.merges[pk]; !ok || mg.id != top.id {
+				continue
+			}
 		}
 		cur.id = top.id
 		cur.next = right.next
@@ -280,13 +286,15 @@ func (m *bpeModel) mergeAll(syms []bpeSym, h []bpeCand) ([]bpeSym, []bpeCand) {
 			syms[right.next].prev = pos
 		}
 		if cur.prev >= 0 {
-			if mg, ok := m.merges[pairKey(syms[cur.prev].id, cur.id)]; ok {
-				h = heapPush(h, bpeCand{key: uint64(mg.rank)<<32 | uint64(uint32(cur.prev)), id: mg.id})
+			pk := pairKey(syms[cur.prev].id, cur.id)
+			if mg, ok := m.merges[pk]; ok {
+				h = heapPush(h, bpeCand{key: uint64(mg.rank)<<32 | uint64(uint32(cur.prev)), pair: pk, id: mg.id})
 			}
 		}
 		if cur.next >= 0 {
-			if mg, ok := m.merges[pairKey(cur.id, syms[cur.next].id)]; ok {
-				h = heapPush(h, bpeCand{key: uint64(mg.rank)<<32 | uint64(uint32(pos)), id: mg.id})
+			pk := pairKey(cur.id, syms[cur.next].id)
+			if mg, ok := m.merges[pk]; ok {
+				h = heapPush(h, bpeCand{key: uint64(mg.rank)<<32 | uint64(uint32(pos)), pair: pk, id: mg.id})
 			}
 		}
 	}
