@@ -66,7 +66,7 @@ type fileMeta struct {
 	file     string
 	commit   string // X-Repo-Commit
 	etag     string // X-Linked-Etag or ETag, unquoted: the blob name
-	size     int64  // X-Linked-Size or Content-Length; -1 if unknown
+	size     int64  // X-Linked-Size or Content-Length
 	location string // where to GET the content (the CDN for LFS files)
 }
 
@@ -87,7 +87,7 @@ func (s *settings) fileMeta(ctx context.Context, repo, commit, file string) (fil
 			if resp.StatusCode != http.StatusOK && !isRedirect(resp.StatusCode) {
 				return s.statusError(resp, t)
 			}
-			m = fileMeta{file: file, size: -1, location: resp.Request.URL.String()}
+			m = fileMeta{file: file, size: -1, location: resp.Request.URL.String()} // size -1 until read
 			h := resp.Header
 			m.commit = h.Get("X-Repo-Commit")
 			m.etag = normalizeETag(h.Get("X-Linked-Etag"))
@@ -125,6 +125,10 @@ func (s *settings) fileMeta(ctx context.Context, repo, commit, file string) (fil
 		return fileMeta{}, &ResponseError{URL: u, Reason: fmt.Sprintf("X-Repo-Commit %s, asked for commit %s", m.commit, commit)}
 	case m.etag == "":
 		return fileMeta{}, &ResponseError{URL: u, Reason: "no ETag header"}
+	case m.size < 0:
+		// As huggingface_hub: without a size, neither progress nor a check
+		// of the transfer is possible, and nothing bounds what is written.
+		return fileMeta{}, &ResponseError{URL: u, Reason: "no X-Linked-Size or Content-Length header"}
 	}
 	if err := checkETag(repo, m.etag); err != nil {
 		return fileMeta{}, err

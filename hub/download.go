@@ -82,7 +82,7 @@ func (d *blobDownload) run(ctx context.Context) error {
 	if err := d.adoptPartial(); err != nil {
 		return err
 	}
-	for fails := 0; d.m.size < 0 || d.pos < d.m.size; {
+	for fails := 0; d.pos < d.m.size; {
 		before := d.pos
 		done, err := d.attempt(ctx)
 		if err == nil && done {
@@ -115,7 +115,7 @@ func (d *blobDownload) adoptPartial() error {
 		return fmt.Errorf("hub: stat partial download of %s: %w", d.m.file, err)
 	}
 	d.pos = fi.Size()
-	if d.m.size >= 0 && d.pos > d.m.size {
+	if d.pos > d.m.size {
 		return d.restart()
 	}
 	if d.pos > 0 && d.h != nil {
@@ -140,7 +140,7 @@ func (d *blobDownload) restart() error {
 }
 
 // attempt makes one GET from d.pos on. It reports done when the body ended
-// normally and the size, if known, is reached. A transfer that receives
+// normally and the size is reached. A transfer that receives
 // nothing for the client's timeout is abandoned, to be resumed.
 func (d *blobDownload) attempt(ctx context.Context) (done bool, err error) {
 	actx, cancel := context.WithCancel(ctx)
@@ -209,7 +209,7 @@ func (d *blobDownload) get(ctx context.Context, alive func()) (done bool, err er
 	if err := d.copyBody(resp.Body, alive); err != nil {
 		return false, err
 	}
-	return d.m.size < 0 || d.pos == d.m.size, nil
+	return d.pos == d.m.size, nil
 }
 
 // refreshLocation asks the hub again where the file's content lives.
@@ -234,7 +234,7 @@ func (d *blobDownload) copyBody(body io.Reader, alive func()) error {
 		n, rerr := body.Read(buf)
 		if n > 0 {
 			alive()
-			if d.m.size >= 0 && d.pos+int64(n) > d.m.size {
+			if d.pos+int64(n) > d.m.size {
 				return &IntegrityError{Repo: d.rc.repo, File: d.m.file, What: "size",
 					Want: strconv.FormatInt(d.m.size, 10), Got: "more than that"}
 			}
@@ -258,7 +258,7 @@ func (d *blobDownload) copyBody(body io.Reader, alive func()) error {
 
 // verify checks the finished file and flushes it to disk.
 func (d *blobDownload) verify() error {
-	if d.m.size >= 0 && d.pos != d.m.size {
+	if d.pos != d.m.size {
 		return &IntegrityError{Repo: d.rc.repo, File: d.m.file, What: "size",
 			Want: strconv.FormatInt(d.m.size, 10), Got: strconv.FormatInt(d.pos, 10)}
 	}

@@ -318,3 +318,16 @@ func TestSnapshotStalls(t *testing.T) {
 		t.Errorf("no resumed request %q after the stall: %v", want, fh.logged())
 	}
 }
+
+// TestSnapshotNeedsSizes: like huggingface_hub, a file whose size the hub
+// does not announce is refused rather than written without bound.
+func TestSnapshotNeedsSizes(t *testing.T) {
+	fh := newFakeHub(t)
+	fh.addRepo("org/tiny", commitA, tinyModel())
+	fh.noLinkSize = true
+	_, err := fh.client(t).Snapshot(context.Background(), "org/tiny", "main", nil, nil)
+	var re *ResponseError
+	if !errors.As(err, &re) || !strings.Contains(re.Reason, "X-Linked-Size") {
+		t.Fatalf("got %v, want a ResponseError about the missing size", err)
+	}
+}

@@ -48,6 +48,7 @@ type fakeHub struct {
 	expireOnce  map[string]bool          // the CDN refuses the first link it gets for the file
 	badETag     string                   // ETag sent for every file, if set
 	badCommit   string                   // commit sha the API reports, if set
+	noLinkSize  bool                     // leave X-Linked-Size out of LFS answers
 	renamed     map[string]string        // old repo id → new one, answered with a relative 307
 }
 
@@ -270,7 +271,9 @@ func (f *fakeHub) serveResolve(w http.ResponseWriter, r *http.Request, id, rev, 
 	if file.lfs {
 		h.Set("ETag", `"`+etag+`"`)
 		h.Set("X-Linked-Etag", `"`+etag+`"`)
-		h.Set("X-Linked-Size", strconv.Itoa(len(file.data)))
+		if !f.noLinkSize {
+			h.Set("X-Linked-Size", strconv.Itoa(len(file.data)))
+		}
 		h.Set("Location", f.cdn.URL+"/blobs/"+file.etag()+"?file="+url.QueryEscape(name))
 		w.WriteHeader(http.StatusFound)
 		return

@@ -11,7 +11,7 @@ import (
 type Progress struct {
 	File           string        // the file that last made progress
 	Downloaded     int64         // bytes on disk so far, resumed parts included
-	Total          int64         // bytes to download in all; known sizes only
+	Total          int64         // bytes to download in all
 	BytesPerSecond float64       // recent transfer rate
 	ETA            time.Duration // time left at that rate; 0 when unknown or done
 	FilesDone      int           // files complete, cached ones included
@@ -64,7 +64,7 @@ func (t *tracker) update(file string, pos, n int64) {
 	t.emit(false)
 }
 
-// fileDone records a finished file of the given size (-1 if unknown).
+// fileDone records a finished file of the given size.
 func (t *tracker) fileDone(file string, size int64) {
 	if t == nil {
 		return
@@ -74,9 +74,6 @@ func (t *tracker) fileDone(file string, size int64) {
 	if c := t.counted[file]; size > c {
 		t.p.Downloaded += size - c
 		t.counted[file] = size
-	}
-	if t.p.Downloaded > t.p.Total {
-		t.p.Total = t.p.Downloaded // sizes the hub did not announce
 	}
 	t.p.FilesDone++
 	t.p.File = file

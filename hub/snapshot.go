@@ -214,7 +214,7 @@ func (s *settings) download(ctx context.Context, rc repoCache, revision string, 
 	}
 	var total int64
 	for _, fm := range metas {
-		total += max(fm.size, 0)
+		total += fm.size
 	}
 	tr := newTracker(progress, len(selected), len(selected)-len(need), total)
 	if progress == nil {
@@ -228,13 +228,7 @@ func (s *settings) download(ctx context.Context, rc repoCache, revision string, 
 		if err := linkBlob(rc.blobPath(fm.etag), rc.pointerPath(commit, fm.file), s.linkMode); err != nil {
 			return err
 		}
-		size := fm.size
-		if size < 0 {
-			if fi, err := os.Stat(rc.blobPath(fm.etag)); err == nil {
-				size = fi.Size()
-			}
-		}
-		tr.fileDone(fm.file, size)
+		tr.fileDone(fm.file, fm.size)
 		return nil
 	})
 	if err != nil {
