@@ -192,8 +192,9 @@ func isCallable(v any) bool {
 	return false
 }
 
-// callValue calls fn with args. what names the callee for messages.
-func (r *renderer) callValue(fn any, a callArgs, what string) (any, error) {
+// callValue calls fn with args. callee is the expression that produced fn,
+// named in error messages.
+func (r *renderer) callValue(fn any, a callArgs, callee expr) (any, error) {
 	switch f := fn.(type) {
 	case *macro:
 		return f.call(r, a)
@@ -215,11 +216,11 @@ func (r *renderer) callValue(fn any, a callArgs, what string) (any, error) {
 			if errors.As(err, &pub) {
 				return nil, pub
 			}
-			return nil, &evalError{kind: KindRuntime, msg: fmt.Sprintf("%s: %v", what, err), err: err}
+			return nil, &evalError{kind: KindRuntime, msg: fmt.Sprintf("%s: %v", exprName(callee), err), err: err}
 		}
 		n, nerr := normalize(v)
 		if nerr != nil {
-			return nil, errorf("%s returned %v", what, nerr)
+			return nil, errorf("%s returned %v", exprName(callee), nerr)
 		}
 		return n, nil
 	case Undefined:

@@ -77,7 +77,7 @@ func (r *renderer) eval(e expr, s *scope) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return r.callValue(fn, args, exprName(e.fn))
+		return r.callValue(fn, args, e.fn)
 	case *filterExpr:
 		in, err := r.eval(e.input, s)
 		if err != nil {
