@@ -146,20 +146,21 @@ func fancyH1(in []int32, out []uint8) {
 }
 
 // fancyH2 is the horizontal half of libjpeg's h2v2 filter on column sums
-// (3*near + far), dividing by 16 with biases 8 and 7.
+// (3*near + far), dividing by 16 with biases 8 and 7. len(cs) >= 2.
 func fancyH2(cs []int32, out []uint8) {
 	n := len(cs)
-	out[0] = uint8((cs[0]*4 + 8) >> 4)
-	for i := 0; i < n; i++ {
-		t := 3 * cs[i]
-		if i > 0 {
-			out[2*i] = uint8((t + cs[i-1] + 8) >> 4)
-		}
-		if i < n-1 {
-			out[2*i+1] = uint8((t + cs[i+1] + 7) >> 4)
-		}
+	out = out[:2*n]
+	prev, cur := cs[0], cs[0]
+	for i, next := range cs[1:] {
+		o := out[2*i : 2*i+2 : 2*i+2]
+		t := 3 * cur
+		o[0] = uint8((t + prev + 8) >> 4)
+		o[1] = uint8((t + next + 7) >> 4)
+		prev, cur = cur, next
 	}
-	out[2*n-1] = uint8((cs[n-1]*4 + 7) >> 4)
+	t := 3 * cur
+	out[2*n-2] = uint8((t + prev + 8) >> 4)
+	out[2*n-1] = uint8((t + cur + 7) >> 4)
 }
 
 // fromYCbCrReplicated converts with replicated chroma and libjpeg's tables.
