@@ -3,11 +3,13 @@
 // sandbox with trim_blocks, lstrip_blocks and loop controls, its own tojson
 // filter and the raise_exception and strftime_now globals).
 //
-// We wrote our own engine because the Go Jinja libraries we tried do not
-// render real templates exactly: gonja v2 fails to parse Gemma 3's template
-// (a conditional expression in parentheses) and its tojson sorts keys with
-// compact separators, while pongo2 lacks namespace(), slice steps and the
-// Python string methods that Qwen3's template calls.
+// We tried gonja v2 and pongo2 v6 on the shared goldens and neither renders
+// them: gonja v2 cannot parse Gemma 3's template (a conditional expression
+// in parentheses) and its tojson sorts keys with compact separators, and
+// pongo2 rejects both templates in its lexer ("\n" escapes, newlines inside
+// strings). HF templates also lean on Python semantics (str methods, repr
+// printing, json.dumps spacing, namespace()) that those libraries do not
+// model, so this package implements the subset transformers needs itself.
 //
 // Use:
 //
@@ -27,9 +29,19 @@
 // raw, comments, generation blocks; Python operators, comparisons, slicing,
 // string/dict/list methods; the Jinja2 filters and tests chat templates use.
 // Not supported: include/import/extends/block (templates are single files),
-// recursive loops, *args/**kwargs in calls.
+// recursive loops, *args/**kwargs in calls, integers beyond int64 (an
+// overflow is an error), printing of lazy objects (filters such as map and
+// select return lists, where jinja2 prints a generator).
 //
-// One deliberate difference from Jinja2: an attribute or item of an
-// undefined value is undefined instead of an error, so `a.b is defined`
-// works even when a is missing.
+// Deliberate differences from Jinja2: an attribute or item of an undefined
+// value is undefined instead of an error, so `a.b is defined` works even
+// when a is missing; macros accept extra arguments into varargs/kwargs even
+// when their body does not mention them. Float ** float uses Go's math.Pow,
+// which can differ from C's pow in the last bit.
+//
+// Conformance is tested differentially: testdata holds outputs rendered by
+// Python's jinja2 configured as transformers configures it (the gen_*.py
+// scripts there regenerate them) for real chat templates, per-feature
+// cases, and random expressions, whitespace-control and control-flow
+// templates.
 package jinja
