@@ -1,0 +1,192 @@
+package gemma
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/govlm/govlm/nn"
+	"github.com/govlm/govlm/tensor"
+	"github.com/govlm/govlm/vlm"
+)
+
+// Layer is one decoder block: x += attn(norm(x)); x += mlp(norm(x)), with
+// Gemma's (1 + w) RMSNorms.
+type Layer struct {
+	InputNorm *nn.RMSNorm   `nn:"input_layernorm"`
+	Attn      *nn.Attention `nn:"self_attn"`
+	PostNorm  *nn.RMSNorm   `nn:"post_attention_layernorm"`
+	MLP       *nn.GatedMLP  `nn:"mlp"`
+}
+
+// TextModel is the decoder stack without the output head: "model"
+// (GemmaForCausalLM) or "language_model.model" (PaliGemma).
+type TextModel struct {
+	Embed  *nn.Embedding `nn:"embed_tokens"`
+	Layers []*Layer      `nn:"layers"`
+	Norm   *nn.RMSNorm   `nn:"norm"`
+
+	cfg Config
+	rot *nn.Rotary
+}
+
+// NewTextModel returns an unbound decoder stack shaped by c.
+func NewTextModel(c *Config) (*TextModel, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	rot, err := nn.NewRotary(c.RopeParams(), false)
+	if err != nil {
+		return nil, &ConfigError{Field: "rope_scaling", Reason: err.Error()}
+	}
+	act, err := nn.ParseActivation(c.HiddenActivation)
+	if err != nil {
+		return nil, &ConfigError{Field: "hidden_activation", Reason: err.Error()}
+	}
+	m := &TextModel{
+		Embed: nn.NewEmbedding(c.VocabSize, c.HiddenSize),
+		Norm:  nn.NewGemmaRMSNorm(c.HiddenSize, c.RMSNormEps),
+		cfg:   *c,
+		rot:   rot,
+	}
+	for range c.NumHiddenLayers {
+		m.Layers = append(m.Layers, &Layer{
+			InputNorm: nn.NewGemmaRMSNorm(c.HiddenSize, c.RMSNormEps),
+			Attn: nn.NewAttention(nn.AttentionConfig{
+				Hidden: c.HiddenSize, Heads: c.NumAttentionHeads, KVHeads: c.NumKeyValueHeads, HeadDim: c.HeadDim,
+				QKVBias: c.AttentionBias, OBias: c.AttentionBias,
+			}),
+			PostNorm: nn.NewGemmaRMSNorm(c.HiddenSize, c.RMSNormEps),
+			MLP:      nn.NewGatedMLP(c.HiddenSize, c.IntermediateSize, act, false),
+		})
+	}
+	return m, nil
+}
+
+// Config returns the configuration the stack was built from.
+func (m *TextModel) Config() Config { return m.cfg }
+
+// Embeddings returns the unscaled embedding rows of ids, F32
+// [len(ids), hidden] (Forward applies the √hidden factor). An id outside
+// the vocabulary is an *nn.IDError.
+func (m *TextModel) Embeddings(ids []int32) (*tensor.Tensor, error) {
+	if err := m.Embed.Check(ids); err != nil {
+		return nil, err
+	}
+	return m.Embed.Forward(ids), nil
+}
+
+// Forward multiplies the input embeddings h [n, hidden] by √hidden (as
+// GemmaModel does with its inputs_embeds), runs the stack over the n
+// positions after the caches' offset and returns the final-normed hidden
+// states [n, hidden]. mask, when non-nil, decides visibility between
+// absolute positions (PaliGemma's bidirectional prefix); nil means the
+// caches' causal rule. h is consumed.
+func (m *TextModel) Forward(h *tensor.Tensor, caches []nn.Cache, mask nn.MaskFunc) *tensor.Tensor {
+	tensor.ScaleInPlace(h, EmbedScale(m.cfg.HiddenSize, m.Embed.Weight.DType()))
+	n := h.Dim(0)
+	cos, sin := m.rot.Tables(caches[0].Offset(), n)
+	defer cos.Release()
+	defer sin.Release()
+	for i, l := range m.Layers {
+		x := l.InputNorm.Forward(h)
+		a := l.Attn.Forward(x, cos, sin, caches[i], mask)
+		x.Release()
+		tensor.AddInPlace(h, a)
+		a.Release()
+		x = l.PostNorm.Forward(h)
+		f := l.MLP.Forward(x)
+		x.Release()
+		tensor.AddInPlace(h, f)
+		f.Release()
+	}
+	out := m.Norm.Forward(h)
+	h.Release()
+	return out
+}
+
+// KVHeads returns the key/value head count of every layer.
+func (m *TextModel) KVHeads() []int {
+	out := make([]int, len(m.Layers))
+	for i := range out {
+		out[i] = m.cfg.NumKeyValueHeads
+	}
+	return out
+}
+
+// LoRATargets lists the attention and MLP projections under prefix.
+func (m *TextModel) LoRATargets(prefix string) []vlm.LoRATarget {
+	var out []vlm.LoRATarget
+	for i, l := range m.Layers {
+		p := prefix + "layers." + strconv.Itoa(i) + "."
+		out = append(out,
+			vlm.LoRATarget{Name: p + "self_attn.q_proj", Linear: l.Attn.Q},
+			vlm.LoRATarget{Name: p + "self_attn.k_proj", Linear: l.Attn.K},
+			vlm.LoRATarget{Name: p + "self_attn.v_proj", Linear: l.Attn.V},
+			vlm.LoRATarget{Name: p + "self_attn.o_proj", Linear: l.Attn.O},
+			vlm.LoRATarget{Name: p + "mlp.gate_proj", Linear: l.MLP.Gate},
+			vlm.LoRATarget{Name: p + "mlp.up_proj", Linear: l.MLP.Up},
+			vlm.LoRATarget{Name: p + "mlp.down_proj", Linear: l.MLP.Down},
+		)
+	}
+	return out
+}
+
+// Model is GemmaForCausalLM: the stack under "model." and the output head,
+// tied to the embedding table unless the checkpoint has lm_head.
+type Model struct {
+	Text *TextModel `nn:"model"`
+	Head *nn.Linear `nn:"lm_head,alt:model.embed_tokens"`
+}
+
+var (
+	_ vlm.LanguageModel = (*Model)(nil)
+	_ vlm.LoRAModel     = (*Model)(nil)
+)
+
+// New returns an unbound Model for c.
+func New(c *Config) (*Model, error) {
+	text, err := NewTextModel(c)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Text: text, Head: nn.NewLinear(c.HiddenSize, c.VocabSize, false)}, nil
+}
+
+// Prepare implements vlm.LanguageModel: a chunked prefill of every prompt
+// token but the last, which it returns for the first Forward.
+func (m *Model) Prepare(ctx context.Context, input *vlm.LMInput, caches []nn.Cache, step int) (vlm.PrepareResult, error) {
+	if len(input.Tokens) == 0 {
+		return vlm.PrepareResult{}, vlm.Errorf(vlm.KindProcessing, "empty prompt")
+	}
+	rest, err := vlm.PrefillChunks(ctx, input.Tokens, step, func(chunk []int32) error {
+		h, err := m.Text.Embeddings(chunk)
+		if err != nil {
+			return vlm.Errorf(vlm.KindGeneration, "prefill: %w", err)
+		}
+		m.Text.Forward(h, caches, nil).Release()
+		return nil
+	})
+	return vlm.PrepareResult{Tokens: rest}, err
+}
+
+// Forward implements vlm.LanguageModel: logits F32 [len(tokens), vocab].
+func (m *Model) Forward(tokens []int32, caches []nn.Cache) (*tensor.Tensor, error) {
+	h, err := m.Text.Embeddings(tokens)
+	if err != nil {
+		return nil, vlm.Errorf(vlm.KindGeneration, "forward: %w", err)
+	}
+	out := m.Text.Forward(h, caches, nil)
+	defer out.Release()
+	return m.Head.Forward(out), nil
+}
+
+// NewCaches implements vlm.LanguageModel.
+func (m *Model) NewCaches(params vlm.GenerateParameters) []nn.Cache {
+	return vlm.DefaultCaches(len(m.Text.Layers), params)
+}
+
+// KVHeads implements vlm.LanguageModel.
+func (m *Model) KVHeads() []int { return m.Text.KVHeads() }
+
+// LoRATargets implements vlm.LoRAModel.
+func (m *Model) LoRATargets() []vlm.LoRATarget { return m.Text.LoRATargets("model.") }
