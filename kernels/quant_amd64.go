@@ -95,6 +95,30 @@ func dotQ4FAVX2(x *float32, q *uint32, scales, biases *float32, ngroups, groupSi
 //go:noescape
 func dotQ8FAVX2(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
 
+// dotQ4FAVX512 and dotQ8FAVX512 are the sixteen-wide versions
+// (groupSize a multiple of 16).
+//
+//go:noescape
+func dotQ4FAVX512(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
+
+//go:noescape
+func dotQ8FAVX512(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
+
+// dotQAVX512 adapts dotQ4FAVX512/dotQ8FAVX512 to rowDots.q.
+func dotQAVX512(x []float32, q []uint32, scales, biases []float32, bits, groupSize int) float32 {
+	ng := len(scales)
+	if ng == 0 || groupSize%16 != 0 {
+		return dotQAVX2(x, q, scales, biases, bits, groupSize)
+	}
+	_ = biases[ng-1]
+	_ = x[ng*groupSize-1]
+	_ = q[ng*groupSize*bits/32-1]
+	if bits == 4 {
+		return dotQ4FAVX512(&x[0], &q[0], &scales[0], &biases[0], ng, groupSize)
+	}
+	return dotQ8FAVX512(&x[0], &q[0], &scales[0], &biases[0], ng, groupSize)
+}
+
 // dotQAVX2 adapts dotQ4FAVX2/dotQ8FAVX2 to rowDots.q.
 func dotQAVX2(x []float32, q []uint32, scales, biases []float32, bits, groupSize int) float32 {
 	ng := len(scales)

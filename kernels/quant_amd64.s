@@ -389,3 +389,99 @@ TEXT ·qdotQ8PairVNNI(SB), NOSPLIT, $0-68
 	VMOVSS X0, ret+64(FP)
 	VZEROUPPER
 	RET
+
+// AVX-512 float row reductions: sixteen values a step.
+DATA qPermLo<>+0(SB)/4, $0
+DATA qPermLo<>+4(SB)/4, $0
+DATA qPermLo<>+8(SB)/4, $0
+DATA qPermLo<>+12(SB)/4, $0
+DATA qPermLo<>+16(SB)/4, $0
+DATA qPermLo<>+20(SB)/4, $0
+DATA qPermLo<>+24(SB)/4, $0
+DATA qPermLo<>+28(SB)/4, $0
+DATA qPermLo<>+32(SB)/4, $1
+DATA qPermLo<>+36(SB)/4, $1
+DATA qPermLo<>+40(SB)/4, $1
+DATA qPermLo<>+44(SB)/4, $1
+DATA qPermLo<>+48(SB)/4, $1
+DATA qPermLo<>+52(SB)/4, $1
+DATA qPermLo<>+56(SB)/4, $1
+DATA qPermLo<>+60(SB)/4, $1
+GLOBL qPermLo<>(SB), RODATA|NOPTR, $64
+
+// Q4F_LOAD16 widens the sixteen nibbles of the two words at SI to float32
+// in Z0 (Z13 lane word index, Z12 shifts, Z11 0x0f).
+#define Q4F_LOAD16 \
+	VMOVQ     (SI), X0         \
+	VPERMD    Z0, Z13, Z0      \
+	VPSRLVD   Z12, Z0, Z0      \
+	VPANDD    Z11, Z0, Z0      \
+	VCVTDQ2PS Z0, Z0           \
+	ADDQ      $8, SI
+
+#define Q8F_LOAD16 \
+	VPMOVZXBD (SI), Z0 \
+	VCVTDQ2PS Z0, Z0   \
+	ADDQ      $16, SI
+
+#define QFROW512(LOAD, LG, LB) \
+	VMOVDQU32    qPermLo<>(SB), Z13     \
+	VMOVDQU      qShifts<>+0(SB), Y12   \
+	VINSERTI32X8 $1, Y12, Z12, Z12      \
+	VPBROADCASTD qShifts<>+32(SB), Z11  \
+	VPXORD Z8, Z8, Z8      \
+	VPXORD Z9, Z9, Z9      \
+	SHRQ   $4, DX          \
+LG:                        \
+	VPXORD Z6, Z6, Z6      \
+	VPXORD Z7, Z7, Z7      \
+	MOVQ   DX, BX          \
+LB:                        \
+	LOAD                   \
+	VMOVUPS     (DI), Z1   \
+	VFMADD231PS Z1, Z0, Z6 \
+	VADDPS      Z1, Z7, Z7 \
+	ADDQ   $64, DI         \
+	DECQ   BX              \
+	JNZ    LB              \
+	VFMADD231PS.BCST (R8), Z6, Z8 \
+	VFMADD231PS.BCST (R9), Z7, Z9 \
+	ADDQ   $4, R8          \
+	ADDQ   $4, R9          \
+	DECQ   CX              \
+	JNZ    LG              \
+	VADDPS        Z9, Z8, Z8 \
+	VEXTRACTF64X4 $1, Z8, Y1 \
+	VADDPS        Y1, Y8, Y8 \
+	VEXTRACTF128  $1, Y8, X1 \
+	VADDPS        X1, X8, X0 \
+	VSHUFPS       $0x4E, X0, X0, X1 \
+	VADDPS        X1, X0, X0 \
+	VSHUFPS       $0xB1, X0, X0, X1 \
+	VADDPS        X1, X0, X0
+
+// func dotQ4FAVX512(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
+TEXT ·dotQ4FAVX512(SB), NOSPLIT, $0-52
+	MOVQ x+0(FP), DI
+	MOVQ q+8(FP), SI
+	MOVQ scales+16(FP), R8
+	MOVQ biases+24(FP), R9
+	MOVQ ngroups+32(FP), CX
+	MOVQ groupSize+40(FP), DX
+	QFROW512(Q4F_LOAD16, q4z_g, q4z_b)
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func dotQ8FAVX512(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
+TEXT ·dotQ8FAVX512(SB), NOSPLIT, $0-52
+	MOVQ x+0(FP), DI
+	MOVQ q+8(FP), SI
+	MOVQ scales+16(FP), R8
+	MOVQ biases+24(FP), R9
+	MOVQ ngroups+32(FP), CX
+	MOVQ groupSize+40(FP), DX
+	QFROW512(Q8F_LOAD16, q8z_g, q8z_b)
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET

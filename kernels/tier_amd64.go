@@ -51,6 +51,7 @@ func installArch(t Tier) {
 		dots.bf16 = dotHalfWith(dotBF16AVX512)
 		qAct = qActWith(qdotQ4AVX2, qdotQ8AVX2, qdotQ4PairAVX2, nil)
 		QuantizeActQ8 = quantizeActQ8AVX512
+		dots.q = dotQAVX512
 		if hasVNNI {
 			qAct = qActWith(qdotQ4VNNI, qdotQ8VNNI, qdotQ4PairVNNI, qdotQ8PairVNNI)
 		}
