@@ -47,6 +47,7 @@ func TestGoValues(t *testing.T) {
 		{"float64 whole", "{{ v }}", 3.0, "3.0"},
 		{"json.Number int", "{{ v + 1 }}", json.Number("41"), "42"},
 		{"json.Number float", "{{ v }}", json.Number("2.5"), "2.5"},
+		{"json.RawMessage", "{{ v | tojson }} {{ v.b[0] }}", json.RawMessage(`{"z": 1, "b": [true]}`), `{"z": 1, "b": [true]} True`},
 		{"map sorted", "{{ v | tojson }}", map[string]any{"b": 1, "a": 2}, `{"a": 2, "b": 1}`},
 		{"map[string]string", "{{ v.k }}", map[string]string{"k": "val"}, "val"},
 		{"ordered map", "{{ v | tojson }} {% for k, x in v.items() %}{{ k }}{% endfor %}", ordered, `{"z": 1, "a": ["x"]} za`},

@@ -80,8 +80,9 @@ func (t *Template) Name() string { return t.name }
 // returns the output.
 //
 // Values may be nil, bool, any integer type, float32/float64, string,
-// json.Number, slices and arrays ([]any, []string, []map[string]any, ...),
-// maps with string keys, *OrderedMap, Tuple, Func, and pointers to these.
+// json.Number, json.RawMessage (decoded with DecodeJSON), slices and arrays
+// ([]any, []string, []map[string]any, ...), maps with string keys,
+// *OrderedMap, Tuple, Func, and pointers to these.
 // *OrderedMap (see DecodeJSON) keeps key order for tojson, items() and
 // iteration; plain Go maps are visited in sorted key order.
 //

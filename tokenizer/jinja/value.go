@@ -70,6 +70,12 @@ func normalizeDepth(v any, depth int) (any, error) {
 		return float64(x), nil
 	case json.Number:
 		return numberFromJSON(x)
+	case json.RawMessage: // decoded, keeping key order
+		v, err := DecodeJSON(x)
+		if err != nil {
+			return nil, errorf("%v", err)
+		}
+		return v, nil
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
