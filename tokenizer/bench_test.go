@@ -21,13 +21,19 @@ func benchText(b *testing.B, name string) string {
 
 // BenchmarkLoadQwen3 measures Load of the Qwen3 tokenizer folder
 // (tokenizer.json of 151k tokens and 151k merges, tokenizer_config.json).
-func BenchmarkLoadQwen3(b *testing.B) {
+func BenchmarkLoadQwen3(b *testing.B) { benchLoad(b, "qwen3") }
+
+// BenchmarkLoadGemma3 measures Load of the Gemma 3 tokenizer folder (262k
+// tokens, 515k merges, 6k added tokens).
+func BenchmarkLoadGemma3(b *testing.B) { benchLoad(b, "gemma3") }
+
+func benchLoad(b *testing.B, model string) {
 	root := sharedDir(b)
 	dir := b.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "tokenizer.json"), gunzipFile(b, filepath.Join(root, "qwen3", "tokenizer.json.gz")), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "tokenizer.json"), gunzipFile(b, filepath.Join(root, model, "tokenizer.json.gz")), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	cfg, err := os.ReadFile(filepath.Join(root, "qwen3", "tokenizer_config.json"))
+	cfg, err := os.ReadFile(filepath.Join(root, model, "tokenizer_config.json"))
 	if err != nil {
 		b.Fatal(err)
 	}

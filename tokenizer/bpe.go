@@ -2,6 +2,7 @@ package tokenizer
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"unicode/utf8"
 )
@@ -84,18 +85,36 @@ func newBPE(vocab map[string]int32, merges [][2]string, unk string, fuseUnk, byt
 		}
 		m.unk = id
 	}
-	for i, mg := range merges {
-		a, okA := vocab[mg[0]]
-		b, okB := vocab[mg[1]]
-		right := mg[1]
-		if prefix != "" && len(right) >= len(prefix) && right[:len(prefix)] == prefix {
-			right = right[len(prefix):]
+	// Resolving the merges is 1.5 million lookups for a large vocabulary;
+	// they are independent, so they run in parallel chunks (map reads are
+	// safe concurrently) and the map is filled in rank order afterwards.
+	type resolved struct {
+		key uint64
+		id  int32
+		ok  bool
+	}
+	res := make([]resolved, len(merges))
+	inChunks(len(merges), func(lo, hi int) {
+		var buf []byte
+		for i := lo; i < hi; i++ {
+			mg := merges[i]
+			a, okA := vocab[mg[0]]
+			b, okB := vocab[mg[1]]
+			right := mg[1]
+			if prefix != "" && len(right) >= len(prefix) && right[:len(prefix)] == prefix {
+				right = right[len(prefix):]
+			}
+			buf = append(append(buf[:0], mg[0]...), right...)
+			c, okC := vocab[string(buf)] // no allocation for a map lookup
+			res[i] = resolved{key: pairKey(a, b), id: c, ok: okA && okB && okC}
 		}
-		c, okC := vocab[mg[0]+right]
-		if !okA || !okB || !okC {
-			return nil, atField(fmt.Sprintf("merges[%d]", i), fmt.Errorf("merge %q + %q uses a token missing from the vocabulary", mg[0], mg[1]))
+	})
+	for i, r := range res {
+		if !r.ok {
+			return nil, atField(fmt.Sprintf("merges[%d]", i), fmt.Errorf("merge %q + %q uses a token missing from the vocabulary", merges[i][0], merges[i][1]))
 		}
-		m.merges[pairKey(a, b)] = bpeMerge{rank: uint32(i), id: c}
+		// A pair listed twice keeps its last rank, as HF's map does.
+		m.merges[r.key] = bpeMerge{rank: uint32(i), id: r.id}
 	}
 	for c := range m.asciiID {
 		m.asciiID[c] = lookupOr(vocab, string(rune(c)))
@@ -299,6 +318,29 @@ func (m *bpeModel) mergeAll(syms []bpeSym, h []bpeCand) ([]bpeSym, []bpeCand) {
 		}
 	}
 	return syms, h
+}
+
+// inChunks runs fn over [0, n) split into one chunk per available CPU.
+func inChunks(n int, fn func(lo, hi int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers > 16 {
+		workers = 16
+	}
+	if n < 4096 || workers == 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	step := (n + workers - 1) / workers
+	for lo := 0; lo < n; lo += step {
+		hi := min(lo+step, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(lo, hi)
+		}()
+	}
+	wg.Wait()
 }
 
 // heapPush and heapPop keep h a binary min-heap on key.

@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"unicode/utf16"
@@ -272,18 +273,23 @@ func (s *scanner) skipValue() error {
 	switch s.b[s.i] {
 	case '"':
 		s.i++
-		for s.i < len(s.b) {
-			switch s.b[s.i] {
-			case '\\':
-				s.i += 2
-				continue
-			case '"':
-				s.i++
+		for {
+			k := bytes.IndexByte(s.b[s.i:], '"')
+			if k < 0 {
+				return errFastJSON
+			}
+			q := s.i + k
+			// The quote is escaped when an odd number of backslashes
+			// precede it.
+			bs := 0
+			for j := q - 1; j >= s.i && s.b[j] == '\\'; j-- {
+				bs++
+			}
+			s.i = q + 1
+			if bs%2 == 0 {
 				return nil
 			}
-			s.i++
 		}
-		return errFastJSON
 	case '{', '[':
 		depth := 0
 		for s.i < len(s.b) {

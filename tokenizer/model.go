@@ -60,13 +60,21 @@ func parseModel(raw json.RawMessage) (model, error) {
 	}
 	switch typ {
 	case "BPE":
+		// The two large values parse concurrently.
+		var merges [][2]string
+		var mergeErr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			merges, mergeErr = parseMerges(j.Merges)
+		}()
 		vocab, err := parseVocabMap(j.Vocab)
+		<-done
 		if err != nil {
 			return nil, atField("vocab", err)
 		}
-		merges, err := parseMerges(j.Merges)
-		if err != nil {
-			return nil, atField("merges", err)
+		if mergeErr != nil {
+			return nil, atField("merges", mergeErr)
 		}
 		return newBPE(vocab, merges, strOr(j.UnkToken, ""), j.FuseUnk, j.ByteFallback, j.IgnoreMerges,
 			strOr(j.ContinuingSubwordPrefix, ""), strOr(j.EndOfWordSuffix, ""))
