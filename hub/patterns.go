@@ -3,6 +3,7 @@ package hub
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // DefaultPatterns selects what a model needs to run: configs, weights in
@@ -27,6 +28,9 @@ func newMatcher(patterns []string) (*matcher, error) {
 	for _, p := range patterns {
 		if p == "" {
 			return nil, &PatternError{Pattern: p, Reason: "empty pattern"}
+		}
+		if !utf8.ValidString(p) {
+			return nil, &PatternError{Pattern: p, Reason: "not valid UTF-8"}
 		}
 		q := p
 		if strings.HasSuffix(q, "/") {
@@ -78,20 +82,7 @@ func globToRegexp(p string) string {
 				b.WriteString(`\[`)
 				continue
 			}
-			set := p[i+1 : j]
-			b.WriteByte('[')
-			if strings.HasPrefix(set, "!") {
-				b.WriteByte('^')
-				set = set[1:]
-			} else if strings.HasPrefix(set, "^") {
-				b.WriteByte('\\')
-			}
-			// Inside a class only '\' and '[' need escaping for RE2; ']' can
-			// only appear first, where it is literal in both dialects.
-			set = strings.ReplaceAll(set, `\`, `\\`)
-			set = strings.ReplaceAll(set, `[`, `\[`)
-			b.WriteString(set)
-			b.WriteByte(']')
+			b.WriteString(globClass(p[i+1 : j]))
 			i = j
 		default:
 			b.WriteString(regexp.QuoteMeta(p[i : i+1]))
@@ -99,4 +90,52 @@ func globToRegexp(p string) string {
 	}
 	b.WriteString(`\z`)
 	return b.String()
+}
+
+// globClass translates the inside of an fnmatch set ("abc", "!a-z") into a
+// regular expression class. Ranges whose ends are reversed are dropped, as
+// fnmatch drops them; a set left empty matches nothing, or any character
+// when negated.
+func globClass(set string) string {
+	negate := strings.HasPrefix(set, "!")
+	if negate {
+		set = set[1:]
+	}
+	r := []rune(set)
+	var b strings.Builder
+	for i := 0; i < len(r); {
+		lo, hi := r[i], r[i]
+		if i+2 < len(r) && r[i+1] == '-' {
+			hi = r[i+2]
+			i += 3
+		} else {
+			i++
+		}
+		if lo > hi {
+			continue
+		}
+		b.WriteString(classRune(lo))
+		if hi != lo {
+			b.WriteByte('-')
+			b.WriteString(classRune(hi))
+		}
+	}
+	switch {
+	case b.Len() == 0 && negate:
+		return "."
+	case b.Len() == 0:
+		return `[^\x00-\x{10FFFF}]`
+	case negate:
+		return "[^" + b.String() + "]"
+	}
+	return "[" + b.String() + "]"
+}
+
+// classRune writes r for use inside a regular expression class.
+func classRune(r rune) string {
+	switch r {
+	case '\\', ']', '[', '^', '-':
+		return `\` + string(r)
+	}
+	return string(r)
 }

@@ -31,6 +31,14 @@ func TestMatcher(t *testing.T) {
 		{"[a-c]x", "bx", true},
 		{"[a-c]x", "dx", false},
 		{"[x", "[x", true}, // unclosed '[' is literal
+		{"[1-0]", "0", false}, // reversed range: dropped, the set is empty
+		{"[!1-0]", "z", true},
+		{"[a-\\]", "a", false},
+		{"[\\]x", "\\x", true},
+		{"[[:alpha:]]", "a]", true}, // no POSIX classes in fnmatch
+		{"[a-]", "-", true},
+		{"[-a]", "-", true},
+		{"[z-a-c]x", "-x", true},
 		{"a.b", "axb", false},
 		{"a+b(c)", "a+b(c)", true},
 		{"onnx/", "onnx/model.onnx", true},
