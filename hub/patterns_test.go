@@ -30,7 +30,7 @@ func TestMatcher(t *testing.T) {
 		{"[^a]b", "cb", false},
 		{"[a-c]x", "bx", true},
 		{"[a-c]x", "dx", false},
-		{"[x", "[x", true}, // unclosed '[' is literal
+		{"[x", "[x", true},    // unclosed '[' is literal
 		{"[1-0]", "0", false}, // reversed range: dropped, the set is empty
 		{"[!1-0]", "z", true},
 		{"[a-\\]", "a", false},
