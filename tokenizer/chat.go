@@ -222,3 +222,14 @@ func DecodeMessages(data []byte) ([]map[string]any, error) {
 	}
 	return out, nil
 }
+
+// EncodeChat renders a conversation with ApplyChatTemplate and encodes the
+// result without adding special tokens (the template writes them), as
+// transformers' apply_chat_template(tokenize=True) does.
+func (t *Tokenizer) EncodeChat(messages []map[string]any, opts ChatOptions) ([]int32, error) {
+	s, err := t.ApplyChatTemplate(messages, opts)
+	if err != nil {
+		return nil, err
+	}
+	return t.Encode(s, false), nil
+}

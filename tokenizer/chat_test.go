@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -45,9 +46,15 @@ func TestGoldenChat(t *testing.T) {
 			if got != c.Rendered {
 				t.Errorf("%s[%d]:\n got %q\nwant %q", name, i, got, c.Rendered)
 			}
-			ids := tk.Encode(got, false)
+			ids, err := tk.EncodeChat(msgs, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ids, tk.Encode(c.Rendered, false)) {
+				t.Errorf("%s[%d]: EncodeChat differs from Encode(rendered, false)", name, i)
+			}
 			if back := tk.Decode(ids, false); back != got {
-				t.Errorf("%s[%d]: Decode(Encode(rendered)) = %q", name, i, back)
+				t.Errorf("%s[%d]: Decode(EncodeChat) = %q", name, i, back)
 			}
 		}
 	}

@@ -15,6 +15,7 @@ type tokenValue struct {
 	set   bool
 }
 
+// UnmarshalJSON accepts a string, an AddedToken object or null.
 func (v *tokenValue) UnmarshalJSON(b []byte) error {
 	if isNull(b) {
 		return nil
@@ -48,6 +49,7 @@ func (v *tokenValue) UnmarshalJSON(b []byte) error {
 // chatTemplates is chat_template: a string, or a list of {name, template}.
 type chatTemplates map[string]string
 
+// UnmarshalJSON accepts a string, a list of {name, template} or null.
 func (c *chatTemplates) UnmarshalJSON(b []byte) error {
 	*c = chatTemplates{}
 	if isNull(b) {

@@ -14,6 +14,7 @@ type LoadError struct {
 	Err   error
 }
 
+// Error names the file, the field when known, and the cause.
 func (e *LoadError) Error() string {
 	if e.Field == "" {
 		return fmt.Sprintf("tokenizer: %s: %v", e.File, e.Err)
@@ -32,6 +33,7 @@ type UnsupportedError struct {
 	Type string // the "type" value or pattern text
 }
 
+// Error names the component kind and type.
 func (e *UnsupportedError) Error() string {
 	return fmt.Sprintf("unsupported %s %q", e.Kind, e.Type)
 }
@@ -43,6 +45,7 @@ type TemplateError struct {
 	Err  error
 }
 
+// Error names the template and the cause.
 func (e *TemplateError) Error() string {
 	return fmt.Sprintf("tokenizer: chat template %q: %v", e.Name, e.Err)
 }
