@@ -1,12 +1,47 @@
 // Package kernels holds govlm's hot loops: raw loops over slices of float32,
 // half-precision words and packed quantized blocks.
 //
-// Kernels allocate nothing, start no goroutines and trust their callers: the
-// tensor package validates shapes and splits work across cores, then calls a
-// kernel on each piece. Every exported kernel has a pure-Go reference twin
-// (the *Ref functions in ref.go) that is the specification; assembly versions
-// for amd64 (AVX2+FMA, AVX-512) and arm64 (NEON) are chosen once at start-up
-// from the CPU's features. Building with the tag purego forces the references.
+// Kernels start no goroutines and trust their callers: the tensor package
+// validates shapes and splits work across cores, then calls a kernel on each
+// piece. They allocate nothing in steady state (GEMM packing buffers come
+// from a sync.Pool; ActQ8 grows only when a longer row arrives). Every
+// exported kernel has a pure-Go reference twin (the *Ref functions in ref.go
+// and quant.go) that is the specification.
+//
+// # Tiers
+//
+// The dispatch variables in kernels.go point at one implementation tier,
+// chosen once at start-up from the CPU's features (klauspost/cpuid):
+//
+//   - TierAVX512 (amd64, AVX-512 F/BW/VL/DQ; VNNI used when present)
+//   - TierAVX2 (amd64, AVX2 + FMA + F16C)
+//   - TierNEON (arm64)
+//   - TierGeneric: portable Go, the only tier under the build tag purego or
+//     on other architectures. It uses the references for conversions, dot
+//     and axpy, and allocation-free Go drivers for MatVec and the GEMMs.
+//
+// SetTier switches tiers (tests and benchmarks run every tier in Tiers()).
+// Each tier's files come in a family: x_amd64.go (declarations, with the
+// reference loop in the doc comment) + x_amd64.s, x_arm64.go + x_arm64.s,
+// with build tags that exclude purego and non-gc compilers.
+//
+// # GEMM
+//
+// GemmNT, GemmF32NN and GemmF32NT share one blocked driver (gemm.go): cache
+// blocks kc×nc of B are packed into nr-wide panels (converting F16, BF16, Q4
+// and Q8 weights to float32 on the way, so prefill runs at the float32
+// GEMM's speed for every weight type), blocks mc×kc of A into mr-tall
+// panels, and a register-blocked micro-kernel computes mr×nr tiles (8×48 on
+// AVX-512, 6×16 on AVX2, 8×12 on NEON). Up to 16 rows of A (decode, short
+// prompts) skip packing and stream weight rows through MatVec instead.
+//
+// # Quantized decode
+//
+// MatVec on Q4/Q8 weights dequantizes on the fly in float32. MatVecQ is the
+// integer path: QuantizeActQ8 quantizes x once to int8 per 32 values, then
+// each row reduces with integer dot products (VPDPBUSD with AVX-512 VNNI,
+// VPMADDUBSW/VPMADDWD on AVX2) and applies the affine scale and bias per
+// group. Its error bound is documented in quant.go and checked by the tests.
 //
 // Layout conventions: matrices are row-major; "NT" means the second operand
 // is stored transposed (B is n×k, as Hugging Face stores Linear weights
