@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // filterFunc implements one filter; in is the filtered value.
@@ -37,7 +36,7 @@ func init() {
 		"last":        filterLast,
 		"length":      filterLength,
 		"list":        filterList,
-		"lower":       strFilter(strings.ToLower),
+		"lower":       strFilter(pyLower),
 		"map":         filterMap,
 		"max":         filterMinMax(true),
 		"min":         filterMinMax(false),
@@ -57,7 +56,7 @@ func init() {
 		"trim":        filterTrim,
 		"truncate":    filterTruncate,
 		"unique":      filterUnique,
-		"upper":       strFilter(strings.ToUpper),
+		"upper":       strFilter(pyUpper),
 		"wordcount":   filterWordcount,
 	}
 }
@@ -100,9 +99,9 @@ func jinjaTitle(s string) string {
 			continue
 		}
 		if start {
-			b.WriteRune(unicode.ToTitle(r))
+			b.WriteString(pyUpper(string(r))) // jinja2 uses upper(), not title case
 		} else {
-			b.WriteRune(unicode.ToLower(r))
+			b.WriteString(pyLower(string(r)))
 		}
 		start = false
 	}

@@ -19,7 +19,8 @@ func isStringMethod(name string) bool {
 	case "strip", "lstrip", "rstrip", "split", "rsplit", "splitlines", "startswith", "endswith",
 		"upper", "lower", "title", "capitalize", "swapcase", "replace", "format", "join", "find", "rfind",
 		"count", "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper",
-		"removeprefix", "removesuffix":
+		"removeprefix", "removesuffix", "zfill", "center", "ljust", "rjust", "index", "rindex",
+		"partition", "rpartition":
 		return true
 	}
 	return false
@@ -228,6 +229,28 @@ func (r *renderer) stringMethod(s, name string, a callArgs) (any, error) {
 		return strings.TrimSuffix(s, fix), nil
 	case "format":
 		return pyFormat(s, a)
+	case "zfill", "center", "ljust", "rjust":
+		return r.padMethod(s, name, a)
+	case "partition", "rpartition":
+		args, err := bindArgs(name, a, []string{"sep"}, required)
+		if err != nil {
+			return nil, err
+		}
+		sep, ok := args[0].(string)
+		if !ok || sep == "" {
+			return nil, errorf("%s: separator must be a non-empty string", name)
+		}
+		i := strings.Index(s, sep)
+		if name == "rpartition" {
+			i = strings.LastIndex(s, sep)
+		}
+		if i < 0 {
+			if name == "rpartition" {
+				return Tuple{"", "", s}, nil
+			}
+			return Tuple{s, "", ""}, nil
+		}
+		return Tuple{s[:i], sep, s[i+len(sep):]}, nil
 	case "join":
 		args, err := bindArgs(name, a, []string{"iterable"}, required)
 		if err != nil {
@@ -246,6 +269,15 @@ func (r *renderer) stringMethod(s, name string, a callArgs) (any, error) {
 			parts[i] = str
 		}
 		return strings.Join(parts, s), nil
+	case "index", "rindex":
+		found, err := r.stringMethod(s, map[string]string{"index": "find", "rindex": "rfind"}[name], a)
+		if err != nil {
+			return nil, err
+		}
+		if found == int64(-1) {
+			return nil, errorf("substring not found")
+		}
+		return found, nil
 	case "find", "rfind", "count":
 		args, err := bindArgs(name, a, []string{"sub", "start", "end"}, required, nil, nil)
 		if err != nil {
@@ -407,24 +439,30 @@ func isCased(r rune) bool { return unicode.IsUpper(r) || unicode.IsLower(r) || u
 func stringNoArg(s, name string) any {
 	switch name {
 	case "upper":
-		return strings.ToUpper(s)
+		return pyUpper(s)
 	case "lower":
-		return strings.ToLower(s)
+		return pyLower(s)
 	case "swapcase":
-		return strings.Map(func(r rune) rune {
-			if unicode.IsUpper(r) {
-				return unicode.ToLower(r)
+		var b strings.Builder
+		for _, r := range s {
+			switch {
+			case unicode.IsUpper(r):
+				b.WriteString(pyLower(string(r)))
+			case unicode.IsLower(r):
+				b.WriteString(pyUpper(string(r)))
+			default:
+				b.WriteRune(r)
 			}
-			return unicode.ToUpper(r)
-		}, s)
+		}
+		return b.String()
 	case "title":
 		var b strings.Builder
 		prev := false
 		for _, r := range s {
 			if prev {
-				b.WriteRune(unicode.ToLower(r))
+				b.WriteString(pyLower(string(r)))
 			} else {
-				b.WriteRune(unicode.ToTitle(r))
+				b.WriteString(pyTitleRune(r))
 			}
 			prev = isCased(r)
 		}
@@ -471,5 +509,50 @@ func capitalize(s string) string {
 	if n == 0 {
 		return s
 	}
-	return string(unicode.ToTitle(r)) + strings.ToLower(s[n:])
+	return pyTitleRune(r) + pyLower(s[n:])
+}
+
+// padMethod implements zfill, center, ljust and rjust.
+func (r *renderer) padMethod(s, name string, a callArgs) (any, error) {
+	names, defaults := []string{"width", "fillchar"}, []any{required, " "}
+	if name == "zfill" {
+		names, defaults = names[:1], defaults[:1]
+	}
+	args, err := bindArgs(name, a, names, defaults...)
+	if err != nil {
+		return nil, err
+	}
+	width, ok := args[0].(int64)
+	if !ok {
+		return nil, errorf("%s: width must be an integer", name)
+	}
+	fill := "0"
+	if name != "zfill" {
+		f, ok := args[1].(string)
+		if !ok || len([]rune(f)) != 1 {
+			return nil, errorf("%s: the fill character must be exactly one character long", name)
+		}
+		fill = f
+	}
+	n := int64(len([]rune(s)))
+	if width <= n {
+		return s, nil
+	}
+	if err := r.checkSize(int(min(width, int64(r.opts.MaxOutputBytes)+1)) * len(fill)); err != nil {
+		return nil, err
+	}
+	marg := width - n
+	switch name {
+	case "ljust":
+		return s + strings.Repeat(fill, int(marg)), nil
+	case "rjust":
+		return strings.Repeat(fill, int(marg)) + s, nil
+	case "zfill":
+		if s != "" && (s[0] == '+' || s[0] == '-') {
+			return s[:1] + strings.Repeat("0", int(marg)) + s[1:], nil
+		}
+		return strings.Repeat("0", int(marg)) + s, nil
+	}
+	left := marg/2 + (marg & width & 1)
+	return strings.Repeat(fill, int(left)) + s + strings.Repeat(fill, int(marg-left)), nil
 }

@@ -167,6 +167,8 @@ case("method/replace_find", "{{ 'aaa'.replace('a', 'b') }} {{ 'aaa'.replace('a',
 case("method/join_format", "{{ ', '.join(['a', 'b']) }} {{ '{} and {}'.format('x', 'y') }} {{ '{1}{0}'.format('a', 'b') }} {{ '{n}!'.format(n='hi') }} {{ '{{literal}}'.format() }}")
 case("method/predicates", "{{ '123'.isdigit() }} {{ 'abc'.isalpha() }} {{ 'ab1'.isalnum() }} {{ '  '.isspace() }} {{ 'abc'.islower() }} {{ 'ABC'.isupper() }} {{ ''.isdigit() }}")
 case("method/splitlines", "{{ 'a\\nb\\r\\nc'.splitlines() }} {{ 'a\\nb\\n'.splitlines(true) }}")
+case("method/unicode_case", "{{ 'Straße ﬁx'.upper() }} {{ 'ΟΔΟΣ ΣΑΣ.'.lower() }} {{ 'İ'.lower() | length }} {{ 'ßa'.capitalize() }} {{ 'ǆemal ßig'.title() }} {{ 'straße' | upper }} {{ 'ß-x' | title }} {{ 'aß'.swapcase() }}")
+case("method/pad_partition", "[{{ 'ab'.center(7, '*') }}][{{ '-42'.zfill(6) }}][{{ 'x'.ljust(3, '.') }}][{{ 'x'.rjust(3) }}] {{ 'a=b=c'.partition('=') }} {{ 'a=b=c'.rpartition('=') }} {{ 'abc'.partition('z') }} {{ 'hello'.index('l') }} {{ 'hello'.rindex('l') }}")
 case("method/list", "{{ [1, 2, 1].count(1) }} {{ ['a', 'b'].index('b') }}")
 
 # --- filters ----------------------------------------------------------------
@@ -284,6 +286,7 @@ case("error/unknown_test", "{{ 1 is nosuchtest }}")
 case("error/iterate_int", "{% for x in 3 %}{% endfor %}")
 case("error/tojson_undefined", "{{ nope | tojson }}")
 case("error/set_attr_non_namespace", "{% set d = {} %}{% set d.x = 1 %}")
+case("error/index_not_found", "{{ 'abc'.index('z') }}")
 case("error/break_outside_loop", "{% break %}")
 
 

@@ -34,7 +34,13 @@ FILTERS = ["length", "upper", "lower", "trim", "first", "last", "list", "string"
 TESTS = ["defined", "undefined", "none", "string", "number", "integer", "float", "mapping", "sequence", "iterable",
          "odd", "even", "true", "false", "boolean", "lower", "upper", "divisibleby 2", "in [1, 'a']", "eq 1", "callable"]
 METHODS = ["strip()", "upper()", "split()", "split('l')", "startswith('H')", "endswith('d')", "replace('l', 'L')",
-           "find('o')", "count('l')", "title()", "lstrip('H')", "rstrip('d')", "capitalize()", "isdigit()"]
+           "find('o')", "count('l')", "title()", "lstrip('H')", "rstrip('d')", "capitalize()", "isdigit()",
+           "split('l', 1)", "rsplit('l', 1)", "split(none, 1)", "rsplit()", "splitlines()", "strip('H d')",
+           "find('o', 5)", "rfind('l')", "count('')", "startswith(('x', 'H'))", "endswith('l', 0, 4)",
+           "replace('', '-')", "replace('l', '', 1)", "format(1, 'a')", "lower()", "swapcase()", "isalpha()",
+           "isspace()", "islower()", "isupper()", "isalnum()", "join(['1', '2'])", "removeprefix('He')",
+           "removesuffix('ld')", "zfill(3)", "center(3)", "index('l')", "partition('l')"]
+RECEIVERS = ["s", "u", repr("  Hello  "), repr("ß ǅx 1st-2nd"), repr("a\nb\r\nc"), repr("{} {}")]
 VARS = {"s": "Hello World", "n": 7, "f": -1.25, "xs": [3, 1, 2], "d": {"k": "v", "b": 2},
         "m": {"role": "user", "content": "hi"}, "ms": [{"role": "system"}, {"role": "user"}], "u": "ünï"}
 
@@ -50,7 +56,7 @@ def expr(depth=0):
     if r < 0.8:
         return f"({expr(depth + 1)} is {rng.choice(['', 'not '])}{rng.choice(TESTS)})"
     if r < 0.88:
-        return f"{rng.choice(['s', 'u', repr('  Hello  ')])}.{rng.choice(METHODS)}"
+        return rng.choice(RECEIVERS) + "." + rng.choice(METHODS)
     if r < 0.94:
         return f"({expr(depth + 1)} if {expr(depth + 1)} else {expr(depth + 1)})"
     return f"(not {expr(depth + 1)})"
