@@ -56,6 +56,11 @@ func NewProcessor(pc vlm.ProcessorContext) (vlm.UserInputProcessor, error) {
 	if p.Image, err = ParseImageConfig(imageRaw); err != nil {
 		return nil, err
 	}
+	if len(videoRaw) == 0 && hasVideoSampling(imageRaw) {
+		// SmolVLM2 checkpoints saved by transformers 4.x keep the video
+		// settings in preprocessor_config.json.
+		videoRaw = imageRaw
+	}
 	if len(videoRaw) > 0 && pc.ModelType == "smolvlm" {
 		v, err := ParseVideoConfig(videoRaw)
 		if err != nil {
@@ -241,4 +246,13 @@ func expand(text, placeholder string, layouts []string) string {
 		b.WriteString(parts[i+1])
 	}
 	return b.String()
+}
+
+// hasVideoSampling reports whether an image processor object carries
+// SmolVLM2's video_sampling settings.
+func hasVideoSampling(raw []byte) bool {
+	var v struct {
+		Sampling json.RawMessage `json:"video_sampling"`
+	}
+	return len(raw) > 0 && json.Unmarshal(raw, &v) == nil && len(v.Sampling) > 0 && string(v.Sampling) != "null"
 }

@@ -287,3 +287,32 @@ func setVideoTile(t *testing.T, dir string, tile int) {
 		t.Fatal(err)
 	}
 }
+
+func TestParseVideoConfig(t *testing.T) {
+	// preprocessor_config.json of HuggingFaceTB/SmolVLM2-256M-Video-Instruct.
+	smolVLM2 := `{"do_convert_rgb": true, "do_image_splitting": true, "do_normalize": true, "do_pad": true,
+		"do_rescale": true, "do_resize": true, "image_mean": [0.5, 0.5, 0.5], "image_processor_type": "SmolVLMImageProcessor",
+		"image_std": [0.5, 0.5, 0.5], "max_image_size": {"longest_edge": 512}, "processor_class": "SmolVLMProcessor",
+		"resample": 1, "rescale_factor": 0.00392156862745098, "size": {"longest_edge": 2048},
+		"video_sampling": {"fps": 1, "max_frames": 64, "video_size": {"longest_edge": 512}}}`
+	if !hasVideoSampling([]byte(smolVLM2)) || hasVideoSampling([]byte(`{"size": {"longest_edge": 2048}}`)) {
+		t.Fatal("hasVideoSampling")
+	}
+	v, err := ParseVideoConfig([]byte(smolVLM2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.FPS != 1 || v.MaxFrames != 64 || v.Image.Size.LongestEdge != 2048 || v.Image.MaxImageSize.LongestEdge != 512 || v.Image.DoImageSplitting {
+		t.Errorf("SmolVLM2 video config %+v", v)
+	}
+	v, err = ParseVideoConfig([]byte(`{"video_sampling": {"fps": 2, "max_frames": 8, "video_size": {"longest_edge": 384}}, "max_image_size": {"longest_edge": 384}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.FPS != 2 || v.MaxFrames != 8 || v.Image.Size.LongestEdge != 384 {
+		t.Errorf("video_size without size: %+v", v)
+	}
+	if _, err := ParseVideoConfig([]byte(`{"max_image_size": {"longest_edge": 0}}`)); err == nil {
+		t.Error("a zero tile size was accepted")
+	}
+}

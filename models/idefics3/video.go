@@ -30,8 +30,9 @@ type VideoConfig struct {
 }
 
 // ParseVideoConfig decodes a video processor object (5.x nested
-// video_processor or 4.x video_preprocessor_config.json, whose sampling
-// lives in video_sampling) over the defaults.
+// video_processor, 4.x video_preprocessor_config.json, or a SmolVLM2
+// preprocessor_config.json whose sampling lives in video_sampling) over
+// the defaults. Frames are never split.
 func ParseVideoConfig(raw []byte) (VideoConfig, error) {
 	img, err := ParseImageConfig(raw)
 	if err != nil {
@@ -40,8 +41,9 @@ func ParseVideoConfig(raw []byte) (VideoConfig, error) {
 	img.DoImageSplitting = false
 	v := VideoConfig{Image: img, FPS: defaultVideoFPS, MaxFrames: defaultMaxFrames}
 	var s struct {
-		FPS      float64 `json:"fps"`
-		NumFrame int     `json:"num_frames"`
+		Size     *edgeSize `json:"size"`
+		FPS      float64   `json:"fps"`
+		NumFrame int       `json:"num_frames"`
 		Sampling *struct {
 			FPS       float64   `json:"fps"`
 			MaxFrames int       `json:"max_frames"`
@@ -64,7 +66,8 @@ func ParseVideoConfig(raw []byte) (VideoConfig, error) {
 		if s.Sampling.MaxFrames > 0 {
 			v.MaxFrames = s.Sampling.MaxFrames
 		}
-		if s.Sampling.VideoSize != nil && s.Sampling.VideoSize.LongestEdge > 0 {
+		// transformers lets a top-level size override video_size.
+		if s.Size == nil && s.Sampling.VideoSize != nil && s.Sampling.VideoSize.LongestEdge > 0 {
 			v.Image.Size = *s.Sampling.VideoSize
 		}
 	}
