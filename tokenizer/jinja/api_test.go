@@ -75,6 +75,19 @@ func TestGoValues(t *testing.T) {
 	}
 }
 
+func TestOrderedMapZeroValue(t *testing.T) {
+	var m OrderedMap
+	if _, ok := m.Get("a"); ok || m.Len() != 0 {
+		t.Fatal("zero OrderedMap is not empty")
+	}
+	m.Set("b", 1)
+	m.Set("a", 2)
+	m.Set("b", 3)
+	if got := render(t, "{{ m | tojson }}", map[string]any{"m": &m}); got != `{"b": 3, "a": 2}` {
+		t.Errorf("got %s", got)
+	}
+}
+
 func TestDecodeJSON(t *testing.T) {
 	v, err := DecodeJSON([]byte(`{"name": "f", "params": {"z": 1, "a": [1.5, 2, null, true]}, "e": {}}`))
 	if err != nil {

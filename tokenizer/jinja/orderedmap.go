@@ -11,7 +11,7 @@ import (
 // (or values from DecodeJSON) wherever key order must survive into the
 // output, e.g. tool schemas rendered with tojson or iterated with items().
 // Plain Go maps are accepted too, but iterate in sorted key order.
-// The zero value is not ready for use; call NewOrderedMap.
+// The zero value is an empty map ready for use.
 type OrderedMap struct {
 	keys []string
 	vals map[string]any
@@ -24,6 +24,9 @@ func NewOrderedMap() *OrderedMap {
 
 // Set stores v under k; a new key goes last, an existing key keeps its place.
 func (m *OrderedMap) Set(k string, v any) {
+	if m.vals == nil {
+		m.vals = map[string]any{}
+	}
 	if _, ok := m.vals[k]; !ok {
 		m.keys = append(m.keys, k)
 	}
