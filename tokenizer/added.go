@@ -99,8 +99,9 @@ func (t *tokenTrie) longestAt(s string, i int) (tok int32, end int) {
 }
 
 // split cuts s into text spans and added-token spans. A token span has
-// tok >= 0 (an index into t.toks).
-func (t *tokenTrie) split(s string, out []tokSpan) []tokSpan {
+// tok >= 0 (an index into t.toks). With skipSpecial, special tokens are not
+// matched (transformers' split_special_tokens).
+func (t *tokenTrie) split(s string, out []tokSpan, skipSpecial bool) []tokSpan {
 	if len(t.toks) == 0 {
 		return append(out, tokSpan{0, len(s), -1})
 	}
@@ -118,6 +119,9 @@ func (t *tokenTrie) split(s string, out []tokSpan) []tokSpan {
 		a := t.toks[k]
 		start, stop := i, end
 		i = end
+		if skipSpecial && a.Special {
+			continue
+		}
 		if a.SingleWord && (endsWithWord(s[:start]) || startsWithWord(s[stop:])) {
 			continue
 		}

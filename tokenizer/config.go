@@ -80,6 +80,7 @@ type tokenizerConfig struct {
 	AddBOS, AddEOS     *bool
 	ChatTemplate       chatTemplates
 	CleanUp            *bool
+	SplitSpecial       *bool
 	Additional         []tokenValue
 	Extra              map[string]tokenValue // named extra special tokens
 	ExtraList          []tokenValue          // extra special tokens given as a list
@@ -112,6 +113,7 @@ func parseTokenizerConfig(data []byte) (*tokenizerConfig, error) {
 		{"bos_token", &c.BOS}, {"eos_token", &c.EOS}, {"pad_token", &c.PAD}, {"unk_token", &c.UNK},
 		{"add_bos_token", &c.AddBOS}, {"add_eos_token", &c.AddEOS}, {"chat_template", &c.ChatTemplate},
 		{"clean_up_tokenization_spaces", &c.CleanUp}, {"additional_special_tokens", &c.Additional},
+		{"split_special_tokens", &c.SplitSpecial},
 	} {
 		if err := dec(f.key, f.dst); err != nil {
 			return nil, err

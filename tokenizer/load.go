@@ -165,6 +165,9 @@ func (t *Tokenizer) configure(cfg *tokenizerConfig, gen *generationConfig) {
 	if cfg.CleanUp != nil {
 		t.cleanup = *cfg.CleanUp
 	}
+	if cfg.SplitSpecial != nil {
+		t.splitSpecial = *cfg.SplitSpecial
+	}
 	t.bos = t.special(cfg.BOS)
 	t.eos = t.special(cfg.EOS)
 	t.pad = t.special(cfg.PAD)

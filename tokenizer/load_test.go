@@ -144,3 +144,28 @@ func TestFromJSONErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestSplitSpecialTokens: with split_special_tokens the text of a special
+// token is encoded as ordinary text; non-special added tokens still match.
+func TestSplitSpecialTokens(t *testing.T) {
+	plainTk, err := Load(writeModelDir(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	splitTk, err := Load(writeModelDir(t, map[string]string{"tokenizer_config.json": `{"split_special_tokens": true}`}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eot, _ := plainTk.TokenID("<|endoftext|>")
+	if got := plainTk.Encode("<|endoftext|>", false); !slices.Equal(got, []int32{eot}) {
+		t.Errorf("default: Encode = %v, want [%d]", got, eot)
+	}
+	got := splitTk.Encode("<|endoftext|>", false)
+	if slices.Contains(got, eot) || splitTk.Decode(got, false) != "<|endoftext|>" {
+		t.Errorf("split_special_tokens: Encode = %v, want the text as ordinary tokens", got)
+	}
+	word, _ := splitTk.TokenID("[WORD]")
+	if got := splitTk.Encode("a [WORD] b", false); !slices.Contains(got, word) {
+		t.Errorf("split_special_tokens must not affect the non-special [WORD]: %v", got)
+	}
+}

@@ -24,7 +24,8 @@ type Tokenizer struct {
 	rawTrie    *tokenTrie             // tokens matched before normalization
 	normTrie   *tokenTrie             // tokens matched after normalization
 
-	cleanup bool // transformers' clean_up_tokenization_spaces
+	cleanup      bool // transformers' clean_up_tokenization_spaces
+	splitSpecial bool // transformers' split_special_tokens: special tokens in text are not matched
 
 	bos, eos, pad, unk specialToken
 	eosIDs             []int32
@@ -176,7 +177,7 @@ func (t *Tokenizer) Encode(text string, addSpecial bool) []int32 {
 // and the model, appending ids to dst.
 func (t *Tokenizer) encodeText(text string, dst []int32) []int32 {
 	var spanBuf [16]tokSpan
-	spans := t.rawTrie.split(text, spanBuf[:0])
+	spans := t.rawTrie.split(text, spanBuf[:0], t.splitSpecial)
 	for _, sp := range spans {
 		if sp.tok >= 0 {
 			dst = append(dst, t.rawTrie.toks[sp.tok].ID)
@@ -188,7 +189,7 @@ func (t *Tokenizer) encodeText(text string, dst []int32) []int32 {
 			seg = t.normalizer.normalize(seg)
 		}
 		var inner [8]tokSpan
-		for _, sp2 := range t.normTrie.split(seg, inner[:0]) {
+		for _, sp2 := range t.normTrie.split(seg, inner[:0], t.splitSpecial) {
 			if sp2.tok >= 0 {
 				dst = append(dst, t.normTrie.toks[sp2.tok].ID)
 				continue
