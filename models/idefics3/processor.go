@@ -145,11 +145,11 @@ func (p *Processor) Prepare(ctx context.Context, input vlm.UserInput) (*vlm.LMIn
 		return nil, vlm.Errorf(vlm.KindProcessing, "the prompt has %d %s placeholders for %d images", n, p.ImageToken, len(sources))
 	}
 	if videos := input.VideoSources(); len(videos) > 0 {
-		if text, out.Image, err = p.prepareVideo(ctx, text, videos[0]); err != nil {
+		if text, out.Image, err = p.prepareVideo(ctx, text, videos[0], input.Processing); err != nil {
 			return nil, err
 		}
 	} else if len(sources) > 0 {
-		if text, out.Image, err = p.prepareImages(ctx, text, sources); err != nil {
+		if text, out.Image, err = p.prepareImages(ctx, text, sources, input.Processing); err != nil {
 			return nil, err
 		}
 	}
@@ -176,9 +176,10 @@ func (p *Processor) render(input vlm.UserInput) (string, error) {
 	return text, nil
 }
 
-// prepareImages loads and tiles the images, builds the pixel tensor
-// [tiles, 3, S, S] and expands each placeholder of text.
-func (p *Processor) prepareImages(ctx context.Context, text string, sources []vlm.ImageSource) (string, *vlm.ProcessedImage, error) {
+// prepareImages loads and tiles the images (after the user's resize hint,
+// if any), builds the pixel tensor [tiles, 3, S, S] and expands each
+// placeholder of text.
+func (p *Processor) prepareImages(ctx context.Context, text string, sources []vlm.ImageSource, hints vlm.Processing) (string, *vlm.ProcessedImage, error) {
 	opt := media.LoadOptions{}
 	if p.Image.DoConvertRGB {
 		opt.Alpha = media.AlphaOnWhite
@@ -196,6 +197,11 @@ func (p *Processor) prepareImages(ctx context.Context, text string, sources []vl
 			return "", nil, err
 		}
 		sizes = append(sizes, img.Size())
+		if hints.ResizeWidth > 0 && hints.ResizeHeight > 0 {
+			if img, err = media.Resize(img, hints.ResizeWidth, hints.ResizeHeight, media.Filter(p.Image.Resample)); err != nil {
+				return "", nil, vlm.Errorf(vlm.KindImageProcessing, "image %d: %w", i, err)
+			}
+		}
 		t, err := p.Image.Preprocess(img)
 		if err != nil {
 			return "", nil, vlm.Errorf(vlm.KindImageProcessing, "image %d: %w", i, err)

@@ -74,15 +74,23 @@ func ParseVideoConfig(raw []byte) (VideoConfig, error) {
 	return v, nil
 }
 
-// prepareVideo samples and preprocesses the frames of one video and
+// prepareVideo samples and preprocesses the frames of one video (at the
+// configured rate and frame cap unless the user's hints set them) and
 // replaces the video placeholder of text with the frame layout.
-func (p *Processor) prepareVideo(ctx context.Context, text string, src vlm.VideoSource) (string, *vlm.ProcessedImage, error) {
+func (p *Processor) prepareVideo(ctx context.Context, text string, src vlm.VideoSource, hints vlm.Processing) (string, *vlm.ProcessedImage, error) {
 	if n := strings.Count(text, p.VideoToken); n != 1 {
 		return "", nil, vlm.Errorf(vlm.KindProcessing, "the prompt has %d %s placeholders for one video (does the chat template support videos?)", n, p.VideoToken)
 	}
 	v := p.Video
+	fps, maxFrames := v.FPS, v.MaxFrames
+	if hints.FPS > 0 {
+		fps = hints.FPS
+	}
+	if hints.MaxFrames > 0 {
+		maxFrames = hints.MaxFrames
+	}
 	frames, err := src.Load(ctx, media.VideoOptions{
-		SamplesPerSecond: v.FPS, MaxFrames: v.MaxFrames,
+		SamplesPerSecond: fps, MaxFrames: maxFrames,
 		Process: func(m *media.Image) (*media.Image, error) {
 			t, err := v.Image.Preprocess(m)
 			if err != nil {

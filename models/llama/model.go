@@ -2,6 +2,7 @@ package llama
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/govlm/govlm/nn"
 	"github.com/govlm/govlm/tensor"
@@ -117,7 +118,7 @@ func (m *TextModel) NewCaches(params vlm.GenerateParameters) []nn.Cache {
 func (m *TextModel) LoRATargets(prefix string) []vlm.LoRATarget {
 	var out []vlm.LoRATarget
 	for i, l := range m.Layers {
-		p := prefix + "layers." + itoa(i) + "."
+		p := prefix + "layers." + strconv.Itoa(i) + "."
 		out = append(out,
 			vlm.LoRATarget{Name: p + "self_attn.q_proj", Linear: l.Attn.Q},
 			vlm.LoRATarget{Name: p + "self_attn.k_proj", Linear: l.Attn.K},
@@ -189,16 +190,3 @@ func (m *Model) KVHeads() []int { return m.Text.KVHeads() }
 
 // LoRATargets implements vlm.LoRAModel.
 func (m *Model) LoRATargets() []vlm.LoRATarget { return m.Text.LoRATargets("model.") }
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b [20]byte
-	n := len(b)
-	for ; i > 0; i /= 10 {
-		n--
-		b[n] = byte('0' + i%10)
-	}
-	return string(b[n:])
-}
