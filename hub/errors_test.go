@@ -1,6 +1,9 @@
 package hub
 
 import (
+	"context"
+	"net"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -63,5 +66,17 @@ func TestRetryAfter(t *testing.T) {
 	}
 	if got := s.waitBefore(2, errRetry); got != 2*time.Millisecond {
 		t.Errorf("waitBefore without Retry-After = %v", got)
+	}
+}
+
+func TestUnresolvedHostIsNotRetried(t *testing.T) {
+	err := &url.Error{Op: "Get", URL: "https://huggingface.co/api", Err: &net.OpError{Op: "dial", Net: "tcp",
+		Err: &net.DNSError{Err: "no such host", Name: "huggingface.co", IsNotFound: true}}}
+	if transient(context.Background(), err) {
+		t.Fatal("an unresolvable host name is retried")
+	}
+	timeout := &url.Error{Op: "Get", URL: "https://huggingface.co/api", Err: &net.DNSError{Err: "i/o timeout", IsTimeout: true}}
+	if !transient(context.Background(), timeout) {
+		t.Fatal("a DNS timeout is not retried")
 	}
 }

@@ -148,6 +148,12 @@ func transient(ctx context.Context, err error) bool {
 	if errors.As(err, &ce) {
 		return false
 	}
+	// A host name that does not resolve (no network, a typo in HF_ENDPOINT)
+	// stays unresolved for the seconds a retry would wait: say so at once.
+	var de *net.DNSError
+	if errors.As(err, &de) && de.IsNotFound {
+		return false
+	}
 	var ne net.Error
 	if errors.As(err, &ne) {
 		return true
