@@ -33,7 +33,11 @@ type tokenTrie struct {
 	toks  []*addedToken
 }
 
-func newTokenTrie(toks []*addedToken) *tokenTrie {
+// newTokenTrie builds the trie. For repeated contents the first token wins,
+// or the last with lastWins.
+func newTokenTrie(toks []*addedToken) *tokenTrie { return newTokenTrieDup(toks, false) }
+
+func newTokenTrieDup(toks []*addedToken, lastWins bool) *tokenTrie {
 	t := &tokenTrie{nodes: []trieNode{{tok: -1}}, toks: toks}
 	for i, a := range toks {
 		if a.Content == "" {
@@ -44,7 +48,7 @@ func newTokenTrie(toks []*addedToken) *tokenTrie {
 		for k := 0; k < len(a.Content); k++ {
 			n = t.child(n, a.Content[k])
 		}
-		if t.nodes[n].tok < 0 {
+		if t.nodes[n].tok < 0 || lastWins {
 			t.nodes[n].tok = int32(i)
 		}
 	}

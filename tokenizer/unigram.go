@@ -35,15 +35,13 @@ func newUnigram(pieces []string, scores []float64, unkID *int, byteFallback bool
 	}
 	toks := make([]*addedToken, len(pieces))
 	for i, p := range pieces {
-		if _, dup := m.vocab[p]; !dup {
-			m.vocab[p] = int32(i)
-		}
+		m.vocab[p] = int32(i) // a repeated piece keeps its last id, as in HF
 		if scores[i] < m.minScore {
 			m.minScore = scores[i]
 		}
 		toks[i] = &addedToken{ID: int32(i), Content: p}
 	}
-	m.trie = newTokenTrie(toks)
+	m.trie = newTokenTrieDup(toks, true)
 	if unkID != nil {
 		if *unkID < 0 || *unkID >= len(pieces) {
 			return nil, atField("unk_id", fmt.Errorf("%d is outside the vocabulary of %d pieces", *unkID, len(pieces)))
