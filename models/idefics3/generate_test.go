@@ -79,3 +79,30 @@ func TestConfigurationsRegistered(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadQuantized loads the SmolVLM fixture with load-time 4-bit
+// quantization (text decoder and connector; the tiny tower's width 32 is
+// not a multiple of the group size) and checks that an image prompt still
+// runs through the tower and the quantized decoder.
+func TestLoadQuantized(t *testing.T) {
+	dir, cases := fixture(t, "smolvlm")
+	mc, err := vlm.Load(context.Background(), vlm.ModelConfiguration{Directory: dir}, vlm.LoadOptions{Quantize: "q4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mc.Close()
+	in, err := mc.Processor.Prepare(context.Background(), userInput(t, cases[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, err := range vlm.Tokens(context.Background(), mc.Model, in, vlm.GenerateParameters{MaxTokens: 4}, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 4 {
+		t.Errorf("generated %d tokens", n)
+	}
+}
