@@ -24,11 +24,12 @@ type (
 	}
 	forNode struct {
 		pos
-		target assignTarget
-		iter   expr
-		cond   expr // inline "if" filter, may be nil
-		body   []node
-		orElse []node
+		target    assignTarget
+		iter      expr
+		cond      expr // inline "if" filter, may be nil
+		recursive bool // the body may call loop(items) to recurse
+		body      []node
+		orElse    []node
 	}
 	setNode struct {
 		pos
@@ -85,6 +86,16 @@ type param struct {
 	def  expr // nil: required
 }
 
+// argList is the argument list of a call, filter or test:
+// f(a, b, k=v, *star, **starstar).
+type argList struct {
+	args     []expr
+	kwNames  []string
+	kwValues []expr
+	star     expr // *iterable spread into positional arguments, or nil
+	starstar expr // **dict spread into keyword arguments, or nil
+}
+
 // Expression nodes.
 type expr interface{ exprLine() int }
 
@@ -128,27 +139,21 @@ type (
 	}
 	callExpr struct {
 		pos
-		fn       expr
-		args     []expr
-		kwNames  []string
-		kwValues []expr
+		fn expr
+		argList
 	}
 	filterExpr struct {
 		pos
-		name     string
-		input    expr // nil inside filter blocks and set blocks
-		args     []expr
-		kwNames  []string
-		kwValues []expr
+		name  string
+		input expr // nil inside filter blocks and set blocks
+		argList
 	}
 	testExpr struct {
 		pos
-		name     string
-		input    expr
-		args     []expr
-		kwNames  []string
-		kwValues []expr
-		negate   bool
+		name  string
+		input expr
+		argList
+		negate bool
 	}
 	unaryExpr struct {
 		pos

@@ -142,7 +142,8 @@ type boundMethod struct {
 type loopState struct {
 	items   []any
 	index0  int
-	parent  any
+	depth   int // 1-based level of a recursive loop
+	recurse func(items any) (any, error)
 	changed []any
 	hasLast bool
 }
@@ -165,9 +166,9 @@ func (l *loopState) attr(name string) any {
 	case "length":
 		return int64(n)
 	case "depth":
-		return int64(1)
+		return int64(l.depth)
 	case "depth0":
-		return int64(0)
+		return int64(l.depth - 1)
 	case "previtem":
 		if l.index0 > 0 {
 			return l.items[l.index0-1]
@@ -185,9 +186,11 @@ func (l *loopState) attr(name string) any {
 }
 
 func isCallable(v any) bool {
-	switch v.(type) {
+	switch x := v.(type) {
 	case Func, builtinFunc, *macro, *boundMethod:
 		return true
+	case *loopState:
+		return x.recurse != nil
 	}
 	return false
 }
@@ -202,6 +205,14 @@ func (r *renderer) callValue(fn any, a callArgs, callee expr) (any, error) {
 		return f(r, a)
 	case *boundMethod:
 		return r.callMethod(f, a)
+	case *loopState:
+		if f.recurse == nil {
+			return nil, errorf("the loop is not recursive: add 'recursive' to call loop()")
+		}
+		if len(a.pos) != 1 || len(a.kwNames) > 0 {
+			return nil, errorf("loop() takes exactly one iterable")
+		}
+		return f.recurse(a.pos[0])
 	case Func:
 		var kw map[string]any
 		if len(a.kwNames) > 0 {

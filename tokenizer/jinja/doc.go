@@ -24,13 +24,13 @@
 // bounded by Options' step, output and call-depth limits.
 //
 // Supported: if/elif/else, for (loop.*, tuple unpacking, inline if, else,
-// break/continue), set (names, tuples, namespace attributes, block set),
+// break/continue, recursive loops), set (names, tuples, namespace attributes, block set),
 // macro with defaults, varargs and kwargs, call blocks, filter blocks, with,
 // raw, comments, generation blocks; Python operators, comparisons, slicing,
-// string/dict/list methods; the Jinja2 filters and tests chat templates use.
+// string/dict/list methods, *args and **kwargs in calls; the Jinja2 filters
+// and tests chat templates use.
 // Not supported: include/import/extends/block (templates are single files),
-// recursive loops, *args/**kwargs in calls, integers beyond int64 (an
-// overflow is an error), printing of lazy objects (filters such as map and
+// integers beyond int64 (an overflow is an error), printing of lazy objects (filters such as map and
 // select return lists, where jinja2 prints a generator).
 //
 // Deliberate differences from Jinja2: an attribute or item of an undefined

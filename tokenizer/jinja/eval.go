@@ -73,7 +73,7 @@ func (r *renderer) eval(e expr, s *scope) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		args, err := r.evalArgs(e.args, e.kwNames, e.kwValues, s)
+		args, err := r.evalArgs(&e.argList, s)
 		if err != nil {
 			return nil, err
 		}
@@ -89,7 +89,7 @@ func (r *renderer) eval(e expr, s *scope) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		args, err := r.evalArgs(e.args, e.kwNames, e.kwValues, s)
+		args, err := r.evalArgs(&e.argList, s)
 		if err != nil {
 			return nil, err
 		}
@@ -176,27 +176,59 @@ func exprName(e expr) string {
 	return "function"
 }
 
-func (r *renderer) evalArgs(args []expr, kwNames []string, kwValues []expr, s *scope) (callArgs, error) {
-	a := callArgs{kwNames: kwNames}
-	if len(args) > 0 {
-		a.pos = make([]any, len(args))
+func (r *renderer) evalArgs(l *argList, s *scope) (callArgs, error) {
+	var a callArgs
+	if len(l.args) > 0 {
+		a.pos = make([]any, 0, len(l.args))
 	}
-	for i, e := range args {
+	for _, e := range l.args {
 		v, err := r.eval(e, s)
 		if err != nil {
 			return a, err
 		}
-		a.pos[i] = v
+		a.pos = append(a.pos, v)
 	}
-	if len(kwValues) > 0 {
-		a.kwVals = make([]any, len(kwValues))
+	if l.star != nil {
+		v, err := r.eval(l.star, s)
+		if err != nil {
+			return a, err
+		}
+		items, err := iterate(v)
+		if err != nil {
+			return a, err
+		}
+		a.pos = append(a.pos, items...)
 	}
-	for i, e := range kwValues {
+	a.kwNames = l.kwNames
+	if len(l.kwValues) > 0 {
+		a.kwVals = make([]any, len(l.kwValues))
+	}
+	for i, e := range l.kwValues {
 		v, err := r.eval(e, s)
 		if err != nil {
 			return a, err
 		}
 		a.kwVals[i] = v
+	}
+	if l.starstar != nil {
+		v, err := r.eval(l.starstar, s)
+		if err != nil {
+			return a, err
+		}
+		d, ok := v.(*OrderedMap)
+		if !ok {
+			return a, errorf("argument after ** must be a mapping, not %s", typeName(v))
+		}
+		a.kwNames = append([]string(nil), a.kwNames...)
+		for _, k := range d.keys {
+			for _, have := range a.kwNames {
+				if have == k {
+					return a, errorf("got multiple values for keyword argument '%s'", k)
+				}
+			}
+			a.kwNames = append(a.kwNames, k)
+			a.kwVals = append(a.kwVals, d.vals[k])
+		}
 	}
 	return a, nil
 }

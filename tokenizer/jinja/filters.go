@@ -63,7 +63,7 @@ func init() {
 
 // applyFilter evaluates a filter call on in.
 func (r *renderer) applyFilter(f *filterExpr, in any, s *scope) (any, error) {
-	args, err := r.evalArgs(f.args, f.kwNames, f.kwValues, s)
+	args, err := r.evalArgs(&f.argList, s)
 	if err != nil {
 		return nil, err
 	}

@@ -437,57 +437,73 @@ func (p *parser) parseSubscript(obj expr) (expr, *evalError) {
 	return &sliceExpr{at, obj, parts[0], parts[1], parts[2]}, nil
 }
 
-// parseArgs reads "(a, b, k=v)" into positional and keyword arguments.
-func (p *parser) parseArgs() ([]expr, []string, []expr, *evalError) {
-	var args []expr
-	var kwNames []string
-	var kwValues []expr
+// parseArgs reads "(a, b, k=v, *star, **starstar)".
+func (p *parser) parseArgs() (argList, *evalError) {
+	var l argList
 	if err := p.expectOp("("); err != nil {
-		return nil, nil, nil, err
+		return l, err
 	}
-	for !p.isOp(")") {
-		if len(args)+len(kwNames) > 0 {
+	for n := 0; !p.isOp(")"); n++ {
+		if n > 0 {
 			if err := p.expectOp(","); err != nil {
-				return nil, nil, nil, err
+				return l, err
 			}
 			if p.isOp(")") {
 				break
 			}
 		}
-		if p.isOp("*") || p.isOp("**") {
-			return nil, nil, nil, p.fail(p.peek(), "*args and **kwargs in calls are not supported")
-		}
-		if p.peek().typ == tName && p.peekAt(1).typ == tOp && p.peekAt(1).val == "=" {
+		switch {
+		case p.isOp("*") || p.isOp("**"):
+			op := p.next()
+			v, err := p.parseExpression(true)
+			if err != nil {
+				return l, err
+			}
+			if op.val == "*" {
+				if l.star != nil || l.starstar != nil {
+					return l, p.fail(op, "*args must come once, before **kwargs")
+				}
+				l.star = v
+			} else {
+				if l.starstar != nil {
+					return l, p.fail(op, "**kwargs given twice")
+				}
+				l.starstar = v
+			}
+		case p.peek().typ == tName && p.peekAt(1).typ == tOp && p.peekAt(1).val == "=":
+			if l.starstar != nil {
+				return l, p.fail(p.peek(), "keyword argument follows **kwargs")
+			}
 			name := p.next()
 			p.next()
 			v, err := p.parseExpression(true)
 			if err != nil {
-				return nil, nil, nil, err
+				return l, err
 			}
-			kwNames = append(kwNames, name.val)
-			kwValues = append(kwValues, v)
-			continue
+			l.kwNames = append(l.kwNames, name.val)
+			l.kwValues = append(l.kwValues, v)
+		default:
+			if len(l.kwNames) > 0 || l.star != nil || l.starstar != nil {
+				return l, p.fail(p.peek(), "positional argument follows keyword or * argument")
+			}
+			v, err := p.parseExpression(true)
+			if err != nil {
+				return l, err
+			}
+			l.args = append(l.args, v)
 		}
-		if len(kwNames) > 0 {
-			return nil, nil, nil, p.fail(p.peek(), "positional argument follows keyword argument")
-		}
-		v, err := p.parseExpression(true)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		args = append(args, v)
 	}
 	p.next()
-	return args, kwNames, kwValues, nil
+	return l, nil
 }
 
 func (p *parser) parseCall(fn expr) (expr, *evalError) {
 	line := p.peek().line
-	args, kn, kv, err := p.parseArgs()
+	args, err := p.parseArgs()
 	if err != nil {
 		return nil, err
 	}
-	return &callExpr{pos{line}, fn, args, kn, kv}, nil
+	return &callExpr{pos{line}, fn, args}, nil
 }
 
 func (p *parser) dottedName() (token, *evalError) {
@@ -512,7 +528,7 @@ func (p *parser) parseFilter(input expr) (*filterExpr, *evalError) {
 	}
 	f := &filterExpr{pos: pos{name.line}, name: name.val, input: input}
 	if p.isOp("(") {
-		if f.args, f.kwNames, f.kwValues, err = p.parseArgs(); err != nil {
+		if f.argList, err = p.parseArgs(); err != nil {
 			return nil, err
 		}
 	}
@@ -536,7 +552,7 @@ func (p *parser) parseTest(input expr) (expr, *evalError) {
 	next := p.peek()
 	switch {
 	case p.isOp("("):
-		if t.args, t.kwNames, t.kwValues, err = p.parseArgs(); err != nil {
+		if t.argList, err = p.parseArgs(); err != nil {
 			return nil, err
 		}
 	case next.typ == tName && next.val != "else" && next.val != "or" && next.val != "and",

@@ -242,7 +242,8 @@ func (p *parser) parseFor(at pos) (node, *evalError) {
 		}
 	}
 	if p.isName("recursive") {
-		return nil, p.fail(p.peek(), "recursive for loops are not supported")
+		p.next()
+		n.recursive = true
 	}
 	if err := p.expectBlockEnd(); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package jinja
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -206,6 +207,12 @@ func (r *renderer) execFor(n *forNode, s *scope) error {
 	if err != nil {
 		return err
 	}
+	return r.runLoop(n, iv, s, 1)
+}
+
+// runLoop runs a for loop over iv at the given depth (1 for the outermost
+// level of a recursive loop, which calls loop(items) to go one deeper).
+func (r *renderer) runLoop(n *forNode, iv any, s *scope, depth int) error {
 	items, err := iterate(iv)
 	if err != nil {
 		return err
@@ -230,9 +237,19 @@ func (r *renderer) execFor(n *forNode, s *scope) error {
 		}
 		items = kept
 	}
-	loop := &loopState{items: items}
-	if outer, ok := s.lookup("loop"); ok {
-		loop.parent = outer
+	loop := &loopState{items: items, depth: depth}
+	if n.recursive {
+		loop.recurse = func(v any) (any, error) {
+			if depth >= r.opts.MaxCallDepth {
+				return nil, &evalError{kind: KindLimit, msg: fmt.Sprintf("recursive loop deeper than %d", r.opts.MaxCallDepth)}
+			}
+			saved := r.out
+			var b strings.Builder
+			r.out = &b
+			err := r.runLoop(n, v, s, depth+1)
+			r.out = saved
+			return b.String(), err
+		}
 	}
 	// As in jinja2's compiled loops, the else block runs unless some
 	// iteration ran its body to the end (break and continue both skip the
@@ -272,7 +289,7 @@ func (r *renderer) execCallBlock(n *callBlockNode, s *scope) error {
 	if !ok {
 		return errorf("call block needs a macro, got %s", typeName(fn))
 	}
-	args, err := r.evalArgs(n.call.args, n.call.kwNames, n.call.kwValues, s)
+	args, err := r.evalArgs(&n.call.argList, s)
 	if err != nil {
 		return err
 	}

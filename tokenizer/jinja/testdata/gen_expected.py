@@ -121,6 +121,11 @@ case("stmt/for_dict_keys", "{% for k in d %}{{ k }}{% endfor %}", {"d": {"b": 1,
 case("stmt/for_break_continue", "{% for x in range(10) %}{% if x == 2 %}{% continue %}{% endif %}{% if x == 5 %}{% break %}{% endif %}{{ x }}{% endfor %}")
 case("stmt/for_nested_loop", "{% for a in [1, 2] %}{% for b in [3, 4] %}{{ loop.index }}{{ a }}{{ b }} {% endfor %}{{ loop.index }}|{% endfor %}")
 case("stmt/for_scope", "{% set y = 0 %}{% for x in [1, 2] %}{% if loop.first %}{% set y = 5 %}{% endif %}[{{ y }}]{% endfor %}{{ y }}")
+case("stmt/for_recursive", "{% for n in tree recursive %}<{{ n.name }}@{{ loop.depth }}/{{ loop.depth0 }}{% if n.kids %}[{{ loop(n.kids) }}]{% endif %}>{% endfor %}",
+     {"tree": [{"name": "a", "kids": [{"name": "b", "kids": [{"name": "c"}]}, {"name": "d"}]}, {"name": "e"}]})
+case("stmt/for_recursive_filter_else", "{% for n in tree if n.keep recursive %}{{ n.name }}{{ loop(n.kids or []) }}{% else %}-{% endfor %}",
+     {"tree": [{"name": "a", "keep": True, "kids": [{"name": "x", "keep": False}]}, {"name": "b", "keep": True}]})
+case("expr/star_args", "{% macro m(a, b, c=3) %}{{ a }}{{ b }}{{ c }}{{ kwargs }}{% endmacro %}{{ m(*[1, 2]) }} {{ m(1, **{'b': 5, 'z': 9}) }} {{ m(*[7], **{'b': 8}) }} {{ '{}-{}'.format(*xs) }} {{ dict(b=2, **{'a': 1}) }}", {"xs": ["p", "q"]})
 case("stmt/set_tuple", "{% set a, b = 1, 2 %}{{ a }}{{ b }}{% set c, d = [3, 4] %}{{ c }}{{ d }}")
 case("stmt/set_block", "{% set x %}  hello {{ 1 + 1 }}  {% endset %}[{{ x }}]")
 case("stmt/set_block_filter", "{% set x | upper | trim %}  hello  {% endset %}[{{ x }}]")
@@ -287,6 +292,9 @@ case("error/iterate_int", "{% for x in 3 %}{% endfor %}")
 case("error/tojson_undefined", "{{ nope | tojson }}")
 case("error/set_attr_non_namespace", "{% set d = {} %}{% set d.x = 1 %}")
 case("error/index_not_found", "{{ 'abc'.index('z') }}")
+case("error/loop_not_recursive", "{% for x in [1] %}{{ loop([2]) }}{% endfor %}")
+case("error/star_not_mapping", "{{ dict(**[1]) }}")
+case("error/kwarg_after_starstar", "{{ dict(**{'a': 1}, b=2) }}")
 case("error/break_outside_loop", "{% break %}")
 
 
