@@ -68,7 +68,9 @@ type ConfigError struct {
 	Reason string
 }
 
-func (e *ConfigError) Error() string { return fmt.Sprintf("qwen2-vl config: %s: %s", e.Field, e.Reason) }
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("qwen2-vl config: %s: %s", e.Field, e.Reason)
+}
 
 // defaultVision returns transformers' vision config defaults of modelType.
 func defaultVision(modelType string) VisionConfig {
