@@ -41,6 +41,10 @@ func runTokenize(args []string, stdout, stderr io.Writer, stdin io.Reader) error
 	fs := newFlagSet("tokenize", stderr)
 	model := fs.String("model", DefaultModel, "hub id or local model folder")
 	noSpecial := fs.Bool("no-special", false, "do not add special tokens (BOS and the like)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: vlm tokenize [--model M] [--no-special] < text   (one trailing newline, as echo adds, is dropped)")
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
