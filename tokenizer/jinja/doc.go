@@ -23,15 +23,17 @@
 // template line and an ErrorKind; Render never panics on user input and is
 // bounded by Options' step, output and call-depth limits.
 //
-// Supported: if/elif/else, for (loop.*, tuple unpacking, inline if, else,
-// break/continue, recursive loops), set (names, tuples, namespace attributes, block set),
-// macro with defaults, varargs and kwargs, call blocks, filter blocks, with,
-// raw, comments, generation blocks; Python operators, comparisons, slicing,
-// string/dict/list methods, *args and **kwargs in calls; the Jinja2 filters
-// and tests chat templates use.
+// Supported: if/elif/else; for with loop.*, tuple unpacking, inline if,
+// else, break/continue and recursive loops; set (names, tuples, namespace
+// attributes, block set); macro with defaults, varargs and kwargs; call
+// blocks, filter blocks, with, raw, comments and generation blocks; Python
+// operators, comparisons, slicing, string/dict/list methods and *args and
+// **kwargs in calls; the Jinja2 filters and tests chat templates use.
+//
 // Not supported: include/import/extends/block (templates are single files),
-// integers beyond int64 (an overflow is an error), printing of lazy objects (filters such as map and
-// select return lists, where jinja2 prints a generator).
+// integers beyond int64 (an overflow is an error), and printing lazy objects
+// (filters such as map and select return lists where jinja2 would print a
+// generator).
 //
 // Deliberate differences from Jinja2: an attribute or item of an undefined
 // value is undefined instead of an error, so `a.b is defined` works even
