@@ -135,7 +135,7 @@ func (p *Processor) Prepare(ctx context.Context, input vlm.UserInput) (*vlm.LMIn
 	if err := input.CheckMedia(-1, maxVideos, false); err != nil {
 		return nil, err
 	}
-	text, err := p.render(input)
+	text, templated, err := p.render(input)
 	if err != nil {
 		return nil, err
 	}
@@ -153,27 +153,29 @@ func (p *Processor) Prepare(ctx context.Context, input vlm.UserInput) (*vlm.LMIn
 			return nil, err
 		}
 	}
-	out.Tokens = p.Tokenizer.Encode(text, false)
+	// A rendered template carries its own special tokens (the BOS); a
+	// plain prompt gets the tokenizer's, as the processor call does.
+	out.Tokens = p.Tokenizer.Encode(text, !templated)
 	return out, nil
 }
 
-// render applies the chat template (or, without one, puts an image
-// placeholder per image before the plain prompt).
-func (p *Processor) render(input vlm.UserInput) (string, error) {
+// render applies the chat template (templated true) or, without one, puts
+// an image placeholder per image before the plain prompt.
+func (p *Processor) render(input vlm.UserInput) (text string, templated bool, err error) {
 	if len(p.Tokenizer.ChatTemplateNames()) == 0 {
 		if len(input.Messages) > 0 {
-			return "", vlm.Errorf(vlm.KindProcessing, "the tokenizer has no chat template for %d messages", len(input.Messages))
+			return "", false, vlm.Errorf(vlm.KindProcessing, "the tokenizer has no chat template for %d messages", len(input.Messages))
 		}
 		images, _ := input.MediaCounts()
-		return strings.Repeat(p.ImageToken, images) + input.Prompt, nil
+		return strings.Repeat(p.ImageToken, images) + input.Prompt, false, nil
 	}
-	text, err := p.Tokenizer.ApplyChatTemplate(input.TemplateMessages(false), tokenizer.ChatOptions{
+	text, err = p.Tokenizer.ApplyChatTemplate(input.TemplateMessages(false), tokenizer.ChatOptions{
 		AddGenerationPrompt: true, Tools: input.Tools, Extra: input.Extra,
 	})
 	if err != nil {
-		return "", vlm.Errorf(vlm.KindProcessing, "chat template: %w", err)
+		return "", false, vlm.Errorf(vlm.KindProcessing, "chat template: %w", err)
 	}
-	return text, nil
+	return text, true, nil
 }
 
 // prepareImages loads and tiles the images (after the user's resize hint,

@@ -316,3 +316,28 @@ func TestParseVideoConfig(t *testing.T) {
 		t.Error("a zero tile size was accepted")
 	}
 }
+
+// TestPlainPromptWithoutTemplate removes the chat template: a plain prompt
+// then gets one image layout per image in front of it and the tokenizer's
+// own special tokens, and chat messages are a processing error.
+func TestPlainPromptWithoutTemplate(t *testing.T) {
+	src, _ := fixture(t, "idefics3")
+	dir := copyFixture(t, src)
+	if err := os.Remove(filepath.Join(dir, "chat_template.jinja")); err != nil {
+		t.Fatal(err)
+	}
+	mc := load(t, dir)
+	img := filepath.Join(repoRoot(t), "testdata", "images", "chelsea_80x80.png")
+	in, err := mc.Processor.Prepare(context.Background(), vlm.UserInput{Prompt: "a cat", Images: []vlm.ImageSource{{Path: img}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mc.Processor.(*Processor)
+	if want := mc.Tokenizer.Encode(p.imageLayout(2, 2)+"a cat", true); !slices.Equal(in.Tokens, want) {
+		t.Errorf("tokens\n%v\nwant\n%v", in.Tokens, want)
+	}
+	_, err = mc.Processor.Prepare(context.Background(), vlm.UserInput{Messages: []vlm.Message{vlm.Text(vlm.RoleUser, "hi")}})
+	if !errors.Is(err, vlm.ErrProcessing) {
+		t.Errorf("messages without a template: %v", err)
+	}
+}
