@@ -26,7 +26,9 @@ type ConfigError struct {
 	Reason string
 }
 
-func (e *ConfigError) Error() string { return fmt.Sprintf("paligemma config: %s: %s", e.Field, e.Reason) }
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("paligemma config: %s: %s", e.Field, e.Reason)
+}
 
 // ParseConfig decodes config.json over PaliGemmaConfig's defaults (a
 // gemma-2b text config, a SigLIP vision config) and validates it.
