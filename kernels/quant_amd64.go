@@ -27,14 +27,11 @@ func qdotQ4VNNI(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, 
 //go:noescape
 func qdotQ8VNNI(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32) float32
 
-// qdotQ4PairVNNI, qdotQ4PairAVX2 and qdotQ8PairVNNI compute the same sum two
+// qdotQ4PairAVX2 and qdotQ8PairVNNI compute the same sum two
 // blocks per step, for group sizes that are multiples of 64 (ppg = block
 // pairs per group), reading ActQ8's derived layouts: xq is q4 (Q4) or Q
 // (Q8), xs is s4 (Q4) or s8 (Q8), gsum holds Σx per group.
 //
-//go:noescape
-func qdotQ4PairVNNI(q *uint32, scales, biases *float32, ngroups, ppg int, xq *int8, xs, gsum *float32) float32
-
 //go:noescape
 func qdotQ4PairAVX2(q *uint32, scales, biases *float32, ngroups, ppg int, xq *int8, xs, gsum *float32) float32
 

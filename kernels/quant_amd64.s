@@ -247,18 +247,6 @@ TEXT ·dotQ8FAVX2(SB), NOSPLIT, $0-52
 // vectors, R12 group sums, R8 scales, R9 biases, CX groups left, DX pairs
 // per group, Y7/Z7 group sum, Y8/Z8 total, X9 bias total.
 
-// Q4 pair, VNNI: low nibbles meet the pair's even values, high the odd.
-#define Q4P_VNNI \
-	VMOVDQU   (SI), Y1        \
-	VPSRLW    $4, Y1, Y2      \
-	VPANDD    Y15, Y1, Y1     \
-	VPANDD    Y15, Y2, Y2     \
-	VPXORD    Y5, Y5, Y5      \
-	VPDPBUSD  (R10), Y1, Y5   \
-	VPDPBUSD  32(R10), Y2, Y5 \
-	VCVTDQ2PS Y5, Y5          \
-	VFMADD231PS (R11), Y5, Y7
-
 // Q4 pair, AVX2: u4×s8 products cannot saturate int16, so lo and hi add as
 // words before widening.
 #define Q4P_AVX2 \
@@ -315,22 +303,6 @@ LP:                             \
 	VSHUFPS      $0xB1, X0, X0, X1 \
 	VADDPS       X1, X0, X0     \
 	VADDSS       X9, X0, X0
-
-// func qdotQ4PairVNNI(q *uint32, scales, biases *float32, ngroups, ppg int, xq *int8, xs, gsum *float32) float32
-TEXT ·qdotQ4PairVNNI(SB), NOSPLIT, $0-68
-	MOVQ q+0(FP), SI
-	MOVQ scales+8(FP), R8
-	MOVQ biases+16(FP), R9
-	MOVQ ngroups+24(FP), CX
-	MOVQ ppg+32(FP), DX
-	MOVQ xq+40(FP), R10
-	MOVQ xs+48(FP), R11
-	MOVQ gsum+56(FP), R12
-	QPROW(Q4P_VNNI, Y7, Y8, 32, 32, q4pv_g, q4pv_p)
-	QP_HSUM_Y8
-	VMOVSS X0, ret+64(FP)
-	VZEROUPPER
-	RET
 
 // func qdotQ4PairAVX2(q *uint32, scales, biases *float32, ngroups, ppg int, xq *int8, xs, gsum *float32) float32
 TEXT ·qdotQ4PairAVX2(SB), NOSPLIT, $0-68

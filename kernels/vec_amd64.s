@@ -330,9 +330,7 @@ TEXT ·dotBF16AVX2(SB), NOSPLIT, $0-28
 	RET
 
 #define F16_Z(off, dst) VCVTPH2PS off(DI), dst
-#define BF16_Z(off, dst) VPMOVZXWD off(DI), dst; VPSLLD $16, dst, dst
 #define F16_ZT VCVTPH2PS.Z (DI), K1, Z4
-#define BF16_ZT VPMOVZXWD.Z (DI), K1, Z4; VPSLLD $16, Z4, Z4
 
 #define DOTH_AVX512(LOAD, TAILLOAD, L64, L16, LTAIL, LSUM) \
 	ZERO4Z                    \
@@ -377,16 +375,6 @@ TEXT ·dotF16AVX512(SB), NOSPLIT, $0-28
 	MOVQ h+8(FP), DI
 	MOVQ n+16(FP), CX
 	DOTH_AVX512(F16_Z, F16_ZT, f5by64, f5by16, f5tail, f5sum)
-	VMOVSS X0, ret+24(FP)
-	VZEROUPPER
-	RET
-
-// func dotBF16AVX512(x *float32, h *uint16, n int) float32
-TEXT ·dotBF16AVX512(SB), NOSPLIT, $0-28
-	MOVQ x+0(FP), SI
-	MOVQ h+8(FP), DI
-	MOVQ n+16(FP), CX
-	DOTH_AVX512(BF16_Z, BF16_ZT, b5by64, b5by16, b5tail, b5sum)
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
