@@ -8,8 +8,6 @@ import (
 // postProcessor adds the special tokens around an encoded sequence.
 type postProcessor interface {
 	process(ids []int32) []int32
-	// added is how many ids process adds.
-	added() int
 }
 
 // templateProc is TemplateProcessing's single-sequence template: a list of
@@ -25,13 +23,10 @@ func (t templateProc) process(ids []int32) []int32 {
 	return append(out, t.after...)
 }
 
-func (t templateProc) added() int { return len(t.before) + len(t.after) }
-
 // passProc adds nothing (ByteLevel's post-processing only trims offsets).
 type passProc struct{}
 
 func (passProc) process(ids []int32) []int32 { return ids }
-func (passProc) added() int                  { return 0 }
 
 type sequenceProc []postProcessor
 
@@ -40,14 +35,6 @@ func (s sequenceProc) process(ids []int32) []int32 {
 		ids = p.process(ids)
 	}
 	return ids
-}
-
-func (s sequenceProc) added() int {
-	n := 0
-	for _, p := range s {
-		n += p.added()
-	}
-	return n
 }
 
 type templatePieceJSON struct {
