@@ -47,12 +47,18 @@ type (
 		name   string
 		params []param
 		body   []node
+		// Which special names the body mentions: as in jinja2, a macro
+		// takes extra positional arguments only if it reads varargs, extra
+		// keyword arguments only if it reads kwargs, and a {% call %} body
+		// only if it reads caller.
+		usesVarargs, usesKwargs, usesCaller bool
 	}
 	callBlockNode struct {
 		pos
-		call   *callExpr
-		params []param // the caller's own parameters
-		body   []node
+		call                    *callExpr
+		params                  []param // the caller's own parameters
+		body                    []node
+		usesVarargs, usesKwargs bool
 	}
 	filterBlockNode struct {
 		pos

@@ -65,11 +65,20 @@ type macro struct {
 	params  []param
 	body    []node
 	closure *scope
+	// whether the body reads varargs, kwargs and caller, which decides
+	// whether extra arguments and a call block are accepted
+	varargs, kwargs, caller bool
 }
 
 func (m *macro) call(r *renderer, a callArgs) (any, error) {
 	if r.depth >= r.opts.MaxCallDepth {
 		return nil, &evalError{kind: KindLimit, msg: fmt.Sprintf("macro calls nested deeper than %d", r.opts.MaxCallDepth)}
+	}
+	if len(a.pos) > len(m.params) && !m.varargs {
+		return nil, errorf("macro '%s' takes not more than %d argument(s)", m.name, len(m.params))
+	}
+	if a.caller != nil && !m.caller {
+		return nil, errorf("macro '%s' was invoked with a caller but does not use one", m.name)
 	}
 	sc := m.closure.child()
 	var varargs Tuple
@@ -92,10 +101,13 @@ func (m *macro) call(r *renderer, a callArgs) (any, error) {
 				break
 			}
 		}
-		if isParam {
+		switch {
+		case isParam:
 			sc.vars[name] = a.kwVals[k]
-		} else {
+		case m.kwargs:
 			kwargs.Set(name, a.kwVals[k])
+		default:
+			return nil, errorf("macro '%s' takes no keyword argument '%s'", m.name, name)
 		}
 	}
 	for _, prm := range m.params {

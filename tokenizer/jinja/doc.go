@@ -37,9 +37,8 @@
 //
 // Deliberate differences from Jinja2: an attribute or item of an undefined
 // value is undefined instead of an error, so `a.b is defined` works even
-// when a is missing; macros accept extra arguments into varargs/kwargs even
-// when their body does not mention them. Float ** float uses Go's math.Pow,
-// which can differ from C's pow in the last bit.
+// when a is missing. Float ** float uses Go's math.Pow, which can differ
+// from C's pow in the last bit.
 //
 // Conformance is tested differentially: testdata holds outputs rendered by
 // Python's jinja2 configured as transformers configures it (the gen_*.py

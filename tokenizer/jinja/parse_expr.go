@@ -475,6 +475,11 @@ func (p *parser) parseArgs() (argList, *evalError) {
 				return l, p.fail(p.peek(), "keyword argument follows **kwargs")
 			}
 			name := p.next()
+			for _, have := range l.kwNames {
+				if have == name.val {
+					return l, p.fail(name, "keyword argument repeated: %s", name.val)
+				}
+			}
 			p.next()
 			v, err := p.parseExpression(true)
 			if err != nil {

@@ -408,7 +408,9 @@ func (p *parser) parseMacro(at pos) (node, *evalError) {
 	p.loopDepth = 0
 	body, err := p.parseEnd("endmacro")
 	p.loopDepth = outerLoops
-	return &macroNode{at, name.val, params, body}, err
+	m := &macroNode{pos: at, name: name.val, params: params, body: body}
+	m.usesVarargs, m.usesKwargs, m.usesCaller = specialNames(body)
+	return m, err
 }
 
 func (p *parser) parseCallBlock(at pos) (node, *evalError) {
@@ -434,7 +436,9 @@ func (p *parser) parseCallBlock(at pos) (node, *evalError) {
 	p.loopDepth = 0
 	body, err := p.parseEnd("endcall")
 	p.loopDepth = outerLoops
-	return &callBlockNode{at, call, params, body}, err
+	n := &callBlockNode{pos: at, call: call, params: params, body: body}
+	n.usesVarargs, n.usesKwargs, _ = specialNames(body)
+	return n, err
 }
 
 func (p *parser) parseFilterBlock(at pos) (node, *evalError) {
@@ -479,4 +483,20 @@ func (p *parser) parseWith(at pos) (node, *evalError) {
 	body, err := p.parseEnd("endwith")
 	n.body = body
 	return n, err
+}
+
+// specialNames reports whether a macro body reads varargs, kwargs and
+// caller.
+func specialNames(body []node) (varargs, kwargs, caller bool) {
+	walkNames(body, func(n string) {
+		switch n {
+		case "varargs":
+			varargs = true
+		case "kwargs":
+			kwargs = true
+		case "caller":
+			caller = true
+		}
+	})
+	return varargs, kwargs, caller
 }

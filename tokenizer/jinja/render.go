@@ -128,7 +128,8 @@ func (r *renderer) exec(n node, s *scope) error {
 		}
 		return r.assign(n.target, v, s)
 	case *macroNode:
-		s.vars[n.name] = &macro{name: n.name, params: n.params, body: n.body, closure: s}
+		s.vars[n.name] = &macro{name: n.name, params: n.params, body: n.body, closure: s,
+			varargs: n.usesVarargs, kwargs: n.usesKwargs, caller: n.usesCaller}
 		return nil
 	case *callBlockNode:
 		return r.execCallBlock(n, s)
@@ -293,7 +294,8 @@ func (r *renderer) execCallBlock(n *callBlockNode, s *scope) error {
 	if err != nil {
 		return err
 	}
-	args.caller = &macro{name: "caller", params: n.params, body: n.body, closure: s}
+	args.caller = &macro{name: "caller", params: n.params, body: n.body, closure: s,
+		varargs: n.usesVarargs, kwargs: n.usesKwargs}
 	v, err := m.call(r, args)
 	if err != nil {
 		return err

@@ -295,6 +295,11 @@ case("error/index_not_found", "{{ 'abc'.index('z') }}")
 case("error/loop_not_recursive", "{% for x in [1] %}{{ loop([2]) }}{% endfor %}")
 case("error/star_not_mapping", "{{ dict(**[1]) }}")
 case("error/kwarg_after_starstar", "{{ dict(**{'a': 1}, b=2) }}")
+case("error/macro_too_many_args", "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, 2) }}")
+case("error/macro_unknown_kwarg", "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, b=2) }}")
+case("error/macro_unexpected_caller", "{% macro m(a) %}{{ a }}{% endmacro %}{% call m(1) %}x{% endcall %}")
+case("error/kwarg_repeated", "{{ dict(a=1, a=2) }}")
+case("stmt/macro_missing_arg", "{% macro m(a, b) %}[{{ a }}|{{ b }}|{{ b is defined }}]{% if false %}{{ varargs }}{% endif %}{% endmacro %}{{ m(1) }}{{ m(1, 2, 3) }}")
 case("error/break_outside_loop", "{% break %}")
 
 
