@@ -193,6 +193,7 @@ func TestLimits(t *testing.T) {
 		{"list repeat", "{{ ([1] * 100000000000) | length }}", KindLimit},
 		{"concat growth", "{% set ns = namespace(s='x') %}{% for i in range(100) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}", KindLimit},
 		{"range", "{{ range(10000000000) | length }}", KindLimit},
+		{"list doubling", "{% set ns = namespace(l=[1]) %}{% for i in range(100) %}{% set ns.l = ns.l + ns.l %}{% endfor %}", KindLimit},
 		{"replace growth", "{{ ('a' * 1000).replace('a', 'aaaaaaaaaa') }}", KindLimit},
 		{"int overflow", "{{ 2 ** 64 }}", KindRuntime},
 	}

@@ -1,6 +1,7 @@
 package jinja
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
 	"strings"
@@ -68,11 +69,17 @@ func (r *renderer) arith(op string, l, rv any) (any, error) {
 			}
 		case []any:
 			if y, ok := rv.([]any); ok {
+				if err := checkListLen(len(x) + len(y)); err != nil {
+					return nil, err
+				}
 				out := make([]any, 0, len(x)+len(y))
 				return append(append(out, x...), y...), nil
 			}
 		case Tuple:
 			if y, ok := rv.(Tuple); ok {
+				if err := checkListLen(len(x) + len(y)); err != nil {
+					return nil, err
+				}
 				out := make(Tuple, 0, len(x)+len(y))
 				return append(append(out, x...), y...), nil
 			}
@@ -97,7 +104,7 @@ func (r *renderer) arith(op string, l, rv any) (any, error) {
 				return strings.Repeat(x, int(count)), nil
 			case []any, Tuple:
 				items, _ := asSeq(x)
-				if err := r.checkSize(len(items) * int(min(count, int64(r.opts.MaxOutputBytes)+1))); err != nil {
+				if err := checkListLen(len(items) * int(min(count, maxListLen+1))); err != nil {
 					return nil, err
 				}
 				out := make([]any, 0, len(items)*int(count))
@@ -209,6 +216,17 @@ func numericOp(op string, li int64, lf float64, lF bool, ri int64, rf float64, r
 		return math.Pow(lf, rf), nil
 	}
 	return nil, errorf("unknown operator %s", op)
+}
+
+// maxListLen bounds the lists a template can build with + and *, so a
+// doubling loop cannot exhaust memory within the step limit.
+const maxListLen = 1 << 20
+
+func checkListLen(n int) error {
+	if n > maxListLen {
+		return &evalError{kind: KindLimit, msg: fmt.Sprintf("list of %d items exceeds the limit of %d", n, maxListLen)}
+	}
+	return nil
 }
 
 // floatDivmod is Python's float divmod (float_divmod in CPython), so //
