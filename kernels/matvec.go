@@ -9,7 +9,8 @@ package kernels
 type rowDots struct {
 	f16  func(x []float32, h []uint16) float32
 	bf16 func(x []float32, h []uint16) float32
-	q    func(x []float32, q []uint32, scales, biases []float32, bits, groupSize int) float32
+	// q also takes gsum[g] = Σ of x over group g, computed once per call.
+	q func(x []float32, q []uint32, scales, biases, gsum []float32, bits, groupSize int) float32
 }
 
 var dots = rowDotsGo
@@ -37,13 +38,31 @@ func matVecGo(y []float32, w *Mat, lo, hi int, x []float32) {
 		}
 	case FormatQ4, FormatQ8:
 		bits := w.Bits()
-		gpr := k / w.GroupSize
+		gs := w.GroupSize
+		gpr := k / gs
 		wpr := k * bits / 32
+		var buf [gsumStack]float32
+		gsum := buf[:0]
+		if gpr > len(buf) {
+			gsum = make([]float32, gpr) // only for rows beyond gsumStack groups
+		}
+		gsum = gsum[:gpr]
+		for g := range gsum {
+			var s float32
+			for _, v := range x[g*gs : (g+1)*gs] {
+				s += v
+			}
+			gsum[g] = s
+		}
 		for r := lo; r < hi; r++ {
-			y[r-lo] = dots.q(x, w.Q[r*wpr:(r+1)*wpr], w.Scales[r*gpr:(r+1)*gpr], w.Biases[r*gpr:(r+1)*gpr], bits, w.GroupSize)
+			y[r-lo] = dots.q(x, w.Q[r*wpr:(r+1)*wpr], w.Scales[r*gpr:(r+1)*gpr], w.Biases[r*gpr:(r+1)*gpr], gsum, bits, gs)
 		}
 	}
 }
+
+// gsumStack is how many per-group sums of x MatVec keeps on the stack
+// (32768 columns at group size 32); longer rows allocate them.
+const gsumStack = 1024
 
 // convChunk is the stack buffer size of the portable row reductions.
 const convChunk = 128
@@ -70,20 +89,20 @@ func dotBF16Go(x []float32, h []uint16) float32 {
 	return s
 }
 
-// dotQGo reduces one affine-quantized row: per group, scale·Σq·x + bias·Σx.
-func dotQGo(x []float32, q []uint32, scales, biases []float32, bits, groupSize int) float32 {
+// dotQGo reduces one affine-quantized row: per group, scale·Σq·x +
+// bias·gsum.
+func dotQGo(x []float32, q []uint32, scales, biases, gsum []float32, bits, groupSize int) float32 {
 	per := 32 / bits
 	mask := uint32(1)<<bits - 1
 	var s float32
 	for g := range scales {
-		var qx, sx float32
+		var qx float32
 		base := g * groupSize
 		for i := base; i < base+groupSize; i++ {
 			v := float32(q[i/per] >> (uint(i%per) * uint(bits)) & mask)
 			qx += v * x[i]
-			sx += x[i]
 		}
-		s += scales[g]*qx + biases[g]*sx
+		s += scales[g]*qx + biases[g]*gsum[g]
 	}
 	return s
 }

@@ -80,55 +80,57 @@ func qActWith(q4, q8, q4p, q8p qdotFunc) qActKernel {
 }
 
 // dotQ4FAVX2 and dotQ8FAVX2 reduce one quantized row against float32 x, as
-// dotQGo does (groupSize a multiple of 8):
+// dotQGo does (groupSize a multiple of 16), given gsum[g] = Σ_{i in g} x[i]:
 //
 //	for g := 0; g < ngroups; g++ {
-//		s += scales[g]*Σ_{i in g} q[i]*x[i] + biases[g]*Σ_{i in g} x[i]
+//		s += scales[g]*Σ_{i in g} q[i]*x[i] + biases[g]*gsum[g]
 //	}
 //
 //go:noescape
-func dotQ4FAVX2(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
+func dotQ4FAVX2(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
 
 //go:noescape
-func dotQ8FAVX2(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
+func dotQ8FAVX2(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
 
 // dotQ4FAVX512 and dotQ8FAVX512 are the sixteen-wide versions
 // (groupSize a multiple of 16).
 //
 //go:noescape
-func dotQ4FAVX512(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
+func dotQ4FAVX512(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
 
 //go:noescape
-func dotQ8FAVX512(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
+func dotQ8FAVX512(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
 
 // dotQAVX512 adapts dotQ4FAVX512/dotQ8FAVX512 to rowDots.q.
-func dotQAVX512(x []float32, q []uint32, scales, biases []float32, bits, groupSize int) float32 {
+func dotQAVX512(x []float32, q []uint32, scales, biases, gsum []float32, bits, groupSize int) float32 {
 	ng := len(scales)
 	if ng == 0 || groupSize%16 != 0 {
-		return dotQAVX2(x, q, scales, biases, bits, groupSize)
+		return dotQGo(x, q, scales, biases, gsum, bits, groupSize)
 	}
 	_ = biases[ng-1]
+	_ = gsum[ng-1]
 	_ = x[ng*groupSize-1]
 	_ = q[ng*groupSize*bits/32-1]
 	if bits == 4 {
-		return dotQ4FAVX512(&x[0], &q[0], &scales[0], &biases[0], ng, groupSize)
+		return dotQ4FAVX512(&x[0], &q[0], &scales[0], &biases[0], &gsum[0], ng, groupSize)
 	}
-	return dotQ8FAVX512(&x[0], &q[0], &scales[0], &biases[0], ng, groupSize)
+	return dotQ8FAVX512(&x[0], &q[0], &scales[0], &biases[0], &gsum[0], ng, groupSize)
 }
 
 // dotQAVX2 adapts dotQ4FAVX2/dotQ8FAVX2 to rowDots.q.
-func dotQAVX2(x []float32, q []uint32, scales, biases []float32, bits, groupSize int) float32 {
+func dotQAVX2(x []float32, q []uint32, scales, biases, gsum []float32, bits, groupSize int) float32 {
 	ng := len(scales)
-	if ng == 0 {
-		return 0
+	if ng == 0 || groupSize%16 != 0 {
+		return dotQGo(x, q, scales, biases, gsum, bits, groupSize)
 	}
 	_ = biases[ng-1]
+	_ = gsum[ng-1]
 	_ = x[ng*groupSize-1]
 	_ = q[ng*groupSize*bits/32-1]
 	if bits == 4 {
-		return dotQ4FAVX2(&x[0], &q[0], &scales[0], &biases[0], ng, groupSize)
+		return dotQ4FAVX2(&x[0], &q[0], &scales[0], &biases[0], &gsum[0], ng, groupSize)
 	}
-	return dotQ8FAVX2(&x[0], &q[0], &scales[0], &biases[0], ng, groupSize)
+	return dotQ8FAVX2(&x[0], &q[0], &scales[0], &biases[0], &gsum[0], ng, groupSize)
 }
 
 // quantBlocksAVX512 quantizes whole 32-value blocks of x as

@@ -151,9 +151,11 @@ TEXT ·qdotQ8VNNI(SB), NOSPLIT, $0-68
 	RET
 
 // Float row reductions for MatVec on quantized weights (no activation
-// quantization): per group, scale·Σ q·x + bias·Σ x, eight values a step.
-// Registers: DI x, SI weights, R8 scales, R9 biases, CX groups left,
-// DX steps per group, Y6 group Σq·x, Y7 group Σx, Y8/Y9 totals.
+// quantization): per group, scale·Σ q·x + bias·gsum, with gsum = Σx of the
+// group computed once per call by the caller. Sixteen values a step (two
+// accumulators) on AVX2. Registers: DI x, SI weights, R8 scales, R9 biases,
+// R12 gsum, CX groups left, DX steps per group, Y6/Y7 group Σq·x, Y8 total,
+// X9 bias total.
 
 DATA qShifts<>+0(SB)/4, $0
 DATA qShifts<>+4(SB)/4, $4
@@ -183,59 +185,64 @@ GLOBL qShifts<>(SB), RODATA|NOPTR, $36
 	VMOVDQU      qShifts<>+0(SB), Y13 \
 	VPBROADCASTD qShifts<>+32(SB), Y12 \
 	VXORPS Y8, Y8, Y8      \
-	VXORPS Y9, Y9, Y9      \
+	VXORPS X9, X9, X9      \
 	SHRQ   $3, DX          \
 LG:                        \
 	VXORPS Y6, Y6, Y6      \
 	VXORPS Y7, Y7, Y7      \
 	MOVQ   DX, BX          \
+	SHRQ   $1, BX          \
 LB:                        \
 	LOAD                   \
-	VMOVUPS     (DI), Y1   \
-	VFMADD231PS Y1, Y0, Y6 \
-	VADDPS      Y1, Y7, Y7 \
-	ADDQ   $32, DI         \
+	VFMADD231PS (DI), Y0, Y6 \
+	LOAD                   \
+	VFMADD231PS 32(DI), Y0, Y7 \
+	ADDQ   $64, DI         \
 	DECQ   BX              \
 	JNZ    LB              \
+	VADDPS       Y7, Y6, Y6 \
 	VBROADCASTSS (R8), Y2  \
 	VFMADD231PS  Y2, Y6, Y8 \
-	VBROADCASTSS (R9), Y3  \
-	VFMADD231PS  Y3, Y7, Y9 \
+	VMOVSS       (R9), X3  \
+	VFMADD231SS  (R12), X3, X9 \
 	ADDQ   $4, R8          \
 	ADDQ   $4, R9          \
+	ADDQ   $4, R12         \
 	DECQ   CX              \
 	JNZ    LG              \
-	VADDPS       Y9, Y8, Y8 \
 	VEXTRACTF128 $1, Y8, X1 \
 	VADDPS       X1, X8, X0 \
 	VSHUFPS      $0x4E, X0, X0, X1 \
 	VADDPS       X1, X0, X0 \
 	VSHUFPS      $0xB1, X0, X0, X1 \
-	VADDPS       X1, X0, X0
+	VADDPS       X1, X0, X0 \
+	VADDSS       X9, X0, X0
 
-// func dotQ4FAVX2(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
-TEXT ·dotQ4FAVX2(SB), NOSPLIT, $0-52
+// func dotQ4FAVX2(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
+TEXT ·dotQ4FAVX2(SB), NOSPLIT, $0-60
 	MOVQ x+0(FP), DI
 	MOVQ q+8(FP), SI
 	MOVQ scales+16(FP), R8
 	MOVQ biases+24(FP), R9
-	MOVQ ngroups+32(FP), CX
-	MOVQ groupSize+40(FP), DX
+	MOVQ gsum+32(FP), R12
+	MOVQ ngroups+40(FP), CX
+	MOVQ groupSize+48(FP), DX
 	QFROW(Q4F_LOAD, q4f_g, q4f_b)
-	VMOVSS X0, ret+48(FP)
+	VMOVSS X0, ret+56(FP)
 	VZEROUPPER
 	RET
 
-// func dotQ8FAVX2(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
-TEXT ·dotQ8FAVX2(SB), NOSPLIT, $0-52
+// func dotQ8FAVX2(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
+TEXT ·dotQ8FAVX2(SB), NOSPLIT, $0-60
 	MOVQ x+0(FP), DI
 	MOVQ q+8(FP), SI
 	MOVQ scales+16(FP), R8
 	MOVQ biases+24(FP), R9
-	MOVQ ngroups+32(FP), CX
-	MOVQ groupSize+40(FP), DX
+	MOVQ gsum+32(FP), R12
+	MOVQ ngroups+40(FP), CX
+	MOVQ groupSize+48(FP), DX
 	QFROW(Q8F_LOAD, q8f_g, q8f_b)
-	VMOVSS X0, ret+48(FP)
+	VMOVSS X0, ret+56(FP)
 	VZEROUPPER
 	RET
 
@@ -402,27 +409,25 @@ GLOBL qPermLo<>(SB), RODATA|NOPTR, $64
 	VINSERTI32X8 $1, Y12, Z12, Z12      \
 	VPBROADCASTD qShifts<>+32(SB), Z11  \
 	VPXORD Z8, Z8, Z8      \
-	VPXORD Z9, Z9, Z9      \
+	VXORPS X9, X9, X9      \
 	SHRQ   $4, DX          \
 LG:                        \
 	VPXORD Z6, Z6, Z6      \
-	VPXORD Z7, Z7, Z7      \
 	MOVQ   DX, BX          \
 LB:                        \
 	LOAD                   \
-	VMOVUPS     (DI), Z1   \
-	VFMADD231PS Z1, Z0, Z6 \
-	VADDPS      Z1, Z7, Z7 \
+	VFMADD231PS (DI), Z0, Z6 \
 	ADDQ   $64, DI         \
 	DECQ   BX              \
 	JNZ    LB              \
 	VFMADD231PS.BCST (R8), Z6, Z8 \
-	VFMADD231PS.BCST (R9), Z7, Z9 \
+	VMOVSS       (R9), X3  \
+	VFMADD231SS  (R12), X3, X9 \
 	ADDQ   $4, R8          \
 	ADDQ   $4, R9          \
+	ADDQ   $4, R12         \
 	DECQ   CX              \
 	JNZ    LG              \
-	VADDPS        Z9, Z8, Z8 \
 	VEXTRACTF64X4 $1, Z8, Y1 \
 	VADDPS        Y1, Y8, Y8 \
 	VEXTRACTF128  $1, Y8, X1 \
@@ -430,30 +435,33 @@ LB:                        \
 	VSHUFPS       $0x4E, X0, X0, X1 \
 	VADDPS        X1, X0, X0 \
 	VSHUFPS       $0xB1, X0, X0, X1 \
-	VADDPS        X1, X0, X0
+	VADDPS        X1, X0, X0 \
+	VADDSS        X9, X0, X0
 
-// func dotQ4FAVX512(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
-TEXT ·dotQ4FAVX512(SB), NOSPLIT, $0-52
+// func dotQ4FAVX512(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
+TEXT ·dotQ4FAVX512(SB), NOSPLIT, $0-60
 	MOVQ x+0(FP), DI
 	MOVQ q+8(FP), SI
 	MOVQ scales+16(FP), R8
 	MOVQ biases+24(FP), R9
-	MOVQ ngroups+32(FP), CX
-	MOVQ groupSize+40(FP), DX
+	MOVQ gsum+32(FP), R12
+	MOVQ ngroups+40(FP), CX
+	MOVQ groupSize+48(FP), DX
 	QFROW512(Q4F_LOAD16, q4z_g, q4z_b)
-	VMOVSS X0, ret+48(FP)
+	VMOVSS X0, ret+56(FP)
 	VZEROUPPER
 	RET
 
-// func dotQ8FAVX512(x *float32, q *uint32, scales, biases *float32, ngroups, groupSize int) float32
-TEXT ·dotQ8FAVX512(SB), NOSPLIT, $0-52
+// func dotQ8FAVX512(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
+TEXT ·dotQ8FAVX512(SB), NOSPLIT, $0-60
 	MOVQ x+0(FP), DI
 	MOVQ q+8(FP), SI
 	MOVQ scales+16(FP), R8
 	MOVQ biases+24(FP), R9
-	MOVQ ngroups+32(FP), CX
-	MOVQ groupSize+40(FP), DX
+	MOVQ gsum+32(FP), R12
+	MOVQ ngroups+40(FP), CX
+	MOVQ groupSize+48(FP), DX
 	QFROW512(Q8F_LOAD16, q8z_g, q8z_b)
-	VMOVSS X0, ret+48(FP)
+	VMOVSS X0, ret+56(FP)
 	VZEROUPPER
 	RET
