@@ -2,7 +2,8 @@
 
 Run from this folder: python3 make_fixtures.py. The files are committed; the
 script documents how they were made. Expected outputs in the Go tests were
-checked against HF tokenizers 0.23 (see hf_check.py).
+recorded from HF tokenizers 0.23 by bench/tokenizer/hf_check.py
+(hf_cases.json).
 """
 import json
 
