@@ -133,3 +133,50 @@ func TestStreamDecoderHoldsPartialCharacters(t *testing.T) {
 		t.Errorf("Flush of a lone lead byte = %q, want U+FFFD", rest)
 	}
 }
+
+// TestStreamDecoderRandomIDs streams random id sequences (any token, byte
+// tokens that split characters, special tokens) through byte-level
+// tokenizers, where decoding is local, and checks the concatenation equals
+// Decode of all ids.
+func TestStreamDecoderRandomIDs(t *testing.T) {
+	tks := map[string]*Tokenizer{}
+	data, err := os.ReadFile(filepath.Join("testdata", "bpe_bytelevel.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tks["fixture"], err = FromJSON(data); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(sharedDirOrEmpty(), "goldens.json")); err == nil {
+		tks["qwen3"] = sharedTokenizer(t, "qwen3")
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	rounds := 300
+	if testing.Short() {
+		rounds = 50
+	}
+	for name, tk := range tks {
+		n := tk.VocabSize()
+		for r := 0; r < rounds; r++ {
+			ids := make([]int32, 1+rng.IntN(40))
+			for i := range ids {
+				if rng.IntN(3) == 0 {
+					ids[i] = int32(rng.IntN(256)) // single bytes: often partial characters
+				} else {
+					ids[i] = int32(rng.IntN(n))
+				}
+			}
+			for _, skip := range []bool{false, true} {
+				d := tk.NewStreamDecoder(skip)
+				var b strings.Builder
+				for _, id := range ids {
+					b.WriteString(d.Add(id))
+				}
+				b.WriteString(d.Flush())
+				if want := tk.Decode(ids, skip); b.String() != want {
+					t.Fatalf("%s skip=%v ids %v:\nstream %q\nDecode %q", name, skip, ids, b.String(), want)
+				}
+			}
+		}
+	}
+}
