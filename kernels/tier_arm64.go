@@ -6,7 +6,7 @@ package kernels
 var available = []Tier{TierGeneric, TierNEON}
 
 // installArch points the dispatch variables at the NEON kernels. Conversions
-// and the quantized reductions stay in Go on arm64 for now.
+// and MatVecQ's integer reductions stay in Go on arm64 for now.
 func installArch(t Tier) {
 	if t != TierNEON {
 		return
@@ -16,4 +16,5 @@ func installArch(t Tier) {
 	AxpyF32 = axpyF32NEON
 	dots.f16 = dotHalfNEON(dotF16NEON, f16ToF32)
 	dots.bf16 = dotHalfNEON(dotBF16NEON, bf16ToF32)
+	dots.q = dotQNEON
 }
