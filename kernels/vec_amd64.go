@@ -38,7 +38,6 @@ func dotF16AVX512(x *float32, h *uint16, n int) float32
 //go:noescape
 func dotBF16AVX2(x *float32, h *uint16, n int) float32
 
-
 func dotF32With(f func(x, y *float32, n int) float32) func(x, y []float32) float32 {
 	return func(x, y []float32) float32 {
 		if len(x) == 0 {
