@@ -41,6 +41,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error implements error.
 func (e *ConfigError) Error() string {
 	return fmt.Sprintf("idefics3 config: %s: %s", e.Field, e.Reason)
 }

@@ -40,6 +40,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error implements error.
 func (e *ConfigError) Error() string { return fmt.Sprintf("llama config: %s: %s", e.Field, e.Reason) }
 
 // DefaultConfig returns transformers' LlamaConfig defaults.
