@@ -196,6 +196,13 @@ func TestLimits(t *testing.T) {
 		{"list doubling", "{% set ns = namespace(l=[1]) %}{% for i in range(100) %}{% set ns.l = ns.l + ns.l %}{% endfor %}", KindLimit},
 		{"replace growth", "{{ ('a' * 1000).replace('a', 'aaaaaaaaaa') }}", KindLimit},
 		{"int overflow", "{{ 2 ** 64 }}", KindRuntime},
+		{"membership work", "{% set big = range(100000) | list %}{% for i in range(1000) %}{{ 99999 in big }}{% endfor %}", KindLimit},
+		{"unique work", "{% for i in range(100) %}{{ range(100000) | unique | list | length }}{% endfor %}", KindLimit},
+		{"format width", "{{ '%99999999s' | format('x') }}", KindLimit},
+		{"format reuse", "{% set ns = namespace(s='ab') %}{% for i in range(10) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ('%(a)s' * 500) % {'a': ns.s} }}", KindLimit},
+		{"batch fill", "{{ [1] | batch(100000000000, 'x') | list }}", KindLimit},
+		{"tojson indent", "{{ [1] | tojson(indent=100000) }}", KindLimit},
+		{"join growth", "{% set ns = namespace(s='ab') %}{% for i in range(10) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s.join(range(3000) | map('string') | list) }}", KindLimit},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

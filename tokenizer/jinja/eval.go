@@ -126,6 +126,9 @@ func (r *renderer) eval(e expr, s *scope) (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			if err := r.charge(l, rv); err != nil {
+				return nil, err
+			}
 			ok, err := compare(op, l, rv)
 			if err != nil {
 				return nil, err

@@ -1,11 +1,15 @@
 package jinja
 
 import (
+	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
+
+// maxIndent bounds the indent widths of the tojson and indent filters.
+const maxIndent = 1024
 
 // filterFunc implements one filter; in is the filtered value.
 type filterFunc func(r *renderer, in any, a callArgs) (any, error)
@@ -74,6 +78,9 @@ func (r *renderer) callFilter(name string, in any, a callArgs) (any, error) {
 	fn, ok := filters[name]
 	if !ok {
 		return nil, errorf("no filter named '%s'", name)
+	}
+	if err := r.charge(in); err != nil {
+		return nil, err
 	}
 	return fn(r, in, a)
 }
@@ -321,7 +328,10 @@ func filterToJSON(_ *renderer, in any, a callArgs) (any, error) {
 	switch x := args[1].(type) {
 	case nil:
 	case int64:
-		s := strings.Repeat(" ", int(max(0, min(x, 64))))
+		if x > maxIndent {
+			return nil, &evalError{kind: KindLimit, msg: fmt.Sprintf("tojson: indent %d exceeds the limit of %d", x, maxIndent)}
+		}
+		s := strings.Repeat(" ", int(max(0, x)))
 		indent = &s
 	case string:
 		indent = &x
@@ -393,10 +403,17 @@ func filterTruncate(_ *renderer, in any, a callArgs) (any, error) {
 	return cut + end, nil
 }
 
-var wordRe = regexp.MustCompile(`[\p{L}\p{N}_]+`)
-
 func filterWordcount(_ *renderer, in any, _ callArgs) (any, error) {
-	return int64(len(wordRe.FindAllStringIndex(pyStr(in), -1))), nil
+	n := int64(0)
+	inWord := false
+	for _, r := range pyStr(in) {
+		w := r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) // Python's \w
+		if w && !inWord {
+			n++
+		}
+		inWord = w
+	}
+	return n, nil
 }
 
 func filterIndent(_ *renderer, in any, a callArgs) (any, error) {
@@ -407,7 +424,10 @@ func filterIndent(_ *renderer, in any, a callArgs) (any, error) {
 	var pad string
 	switch w := args[0].(type) {
 	case int64:
-		pad = strings.Repeat(" ", int(max(0, min(w, 1024))))
+		if w > maxIndent {
+			return nil, &evalError{kind: KindLimit, msg: fmt.Sprintf("indent: width %d exceeds the limit of %d", w, maxIndent)}
+		}
+		pad = strings.Repeat(" ", int(max(0, w)))
 	case string:
 		pad = w
 	default:
@@ -435,15 +455,15 @@ func filterIndent(_ *renderer, in any, a callArgs) (any, error) {
 	return out, nil
 }
 
-func filterFormat(_ *renderer, in any, a callArgs) (any, error) {
+func filterFormat(r *renderer, in any, a callArgs) (any, error) {
 	if len(a.kwNames) > 0 {
 		m := NewOrderedMap()
 		for i, k := range a.kwNames {
 			m.Set(k, a.kwVals[i])
 		}
-		return percentFormat(pyStr(in), m)
+		return percentFormat(pyStr(in), m, r.opts.MaxOutputBytes)
 	}
-	return percentFormat(pyStr(in), Tuple(a.pos))
+	return percentFormat(pyStr(in), Tuple(a.pos), r.opts.MaxOutputBytes)
 }
 
 // trimBasePrefix drops the 0x/0o/0b prefix Python's int() accepts for the

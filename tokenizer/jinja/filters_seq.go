@@ -1,6 +1,7 @@
 package jinja
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,6 +60,9 @@ func filterBatch(_ *renderer, in any, a callArgs) (any, error) {
 	n, ok := args[0].(int64)
 	if !ok || n <= 0 {
 		return nil, errorf("batch: linecount must be a positive integer")
+	}
+	if err := checkListLen(int(min(n, maxListLen+1))); err != nil {
+		return nil, err
 	}
 	items, err := iterate(in)
 	if err != nil {
@@ -423,22 +427,51 @@ func filterUnique(_ *renderer, in any, a callArgs) (any, error) {
 	}
 	cs := truthy(args[0])
 	out := []any{}
-	var seen []any
-outer:
+	seen := map[string]bool{}
 	for _, it := range items {
 		k := sortKey(get(it), cs)
 		if !hashable(k) {
 			return nil, errorf("unhashable type: '%s'", typeName(k))
 		}
-		for _, s := range seen {
-			if equal(s, k) {
-				continue outer
-			}
+		h := hashKey(k)
+		if !seen[h] {
+			seen[h] = true
+			out = append(out, it)
 		}
-		seen = append(seen, k)
-		out = append(out, it)
 	}
 	return out, nil
+}
+
+// hashKey maps a hashable value to a string that is equal for values
+// Python considers equal (1 == 1.0 == True).
+func hashKey(v any) string {
+	switch x := v.(type) {
+	case string:
+		return "s" + x
+	case bool:
+		if x {
+			return "n1"
+		}
+		return "n0"
+	case int64:
+		return "n" + strconv.FormatInt(x, 10)
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<63 {
+			return "n" + strconv.FormatInt(int64(x), 10)
+		}
+		return "f" + formatFloat(x)
+	case Tuple:
+		var b strings.Builder
+		b.WriteString("(")
+		for _, e := range x {
+			k := hashKey(e)
+			b.WriteString(strconv.Itoa(len(k)))
+			b.WriteString(":")
+			b.WriteString(k)
+		}
+		return b.String()
+	}
+	return "o" + pyRepr(v)
 }
 
 // hashable reports whether Python could use v as a dict key or set member.

@@ -28,6 +28,12 @@ func isStringMethod(name string) bool {
 
 // callMethod runs a method bound by getAttr.
 func (r *renderer) callMethod(m *boundMethod, a callArgs) (any, error) {
+	if err := r.charge(m.recv); err != nil {
+		return nil, err
+	}
+	if err := r.charge(a.pos...); err != nil {
+		return nil, err
+	}
 	switch x := m.recv.(type) {
 	case string:
 		return r.stringMethod(x, m.name, a)
@@ -141,6 +147,9 @@ func (r *renderer) stringMethod(s, name string, a callArgs) (any, error) {
 		if !ok {
 			return nil, errorf("%s: maxsplit must be an integer", name)
 		}
+		if err := checkListLen(countFields(s, args[0])); err != nil {
+			return nil, err
+		}
 		var parts []string
 		if args[0] == nil {
 			parts = splitWhitespace(s, int(maxsplit), name == "rsplit")
@@ -228,7 +237,7 @@ func (r *renderer) stringMethod(s, name string, a callArgs) (any, error) {
 		}
 		return strings.TrimSuffix(s, fix), nil
 	case "format":
-		return pyFormat(s, a)
+		return pyFormat(s, a, r.opts.MaxOutputBytes)
 	case "zfill", "center", "ljust", "rjust":
 		return r.padMethod(s, name, a)
 	case "partition", "rpartition":
@@ -261,12 +270,17 @@ func (r *renderer) stringMethod(s, name string, a callArgs) (any, error) {
 			return nil, err
 		}
 		parts := make([]string, len(items))
+		size := len(s) * len(items)
 		for i, it := range items {
 			str, ok := it.(string)
 			if !ok {
 				return nil, errorf("sequence item %d: expected str instance, %s found", i, typeName(it))
 			}
 			parts[i] = str
+			size += len(str)
+		}
+		if err := r.checkSize(size); err != nil {
+			return nil, err
 		}
 		return strings.Join(parts, s), nil
 	case "index", "rindex":
@@ -555,4 +569,22 @@ func (r *renderer) padMethod(s, name string, a callArgs) (any, error) {
 	}
 	left := marg/2 + (marg & width & 1)
 	return strings.Repeat(fill, int(left)) + s + strings.Repeat(fill, int(marg-left)), nil
+}
+
+// countFields is an upper bound on the parts str.split(sep) can return,
+// computed without allocating them.
+func countFields(s string, sep any) int {
+	if sep, ok := sep.(string); ok && sep != "" {
+		return strings.Count(s, sep) + 1
+	}
+	n := 0
+	in := false
+	for _, r := range s {
+		sp := pyIsSpace(r)
+		if !sp && !in {
+			n++
+		}
+		in = !sp
+	}
+	return n
 }

@@ -57,6 +57,9 @@ func (r *renderer) arith(op string, l, rv any) (any, error) {
 	if lok && rok {
 		return numericOp(op, li, lf, lF, ri, rf, rF)
 	}
+	if err := r.charge(l, rv); err != nil {
+		return nil, err
+	}
 	switch op {
 	case "+":
 		switch x := l.(type) {
@@ -119,7 +122,7 @@ func (r *renderer) arith(op string, l, rv any) (any, error) {
 		}
 	case "%":
 		if x, ok := l.(string); ok {
-			return percentFormat(x, rv)
+			return percentFormat(x, rv, r.opts.MaxOutputBytes)
 		}
 	}
 	return nil, errorf("unsupported operand type(s) for %s: '%s' and '%s'", op, typeName(l), typeName(rv))

@@ -10,7 +10,8 @@ import (
 
 // percentFormat is Python's "fmt % args" for %s %r %d %i %f %x %%, with
 // optional width/precision, and %(name)s against a dict.
-func percentFormat(f string, args any) (any, error) {
+// limit bounds the output size (and any field width) in bytes.
+func percentFormat(f string, args any, limit int) (any, error) {
 	var list []any
 	var dict *OrderedMap
 	mappingLike := false // Python skips the "not all arguments converted" check for these
@@ -29,6 +30,9 @@ func percentFormat(f string, args any) (any, error) {
 	next := 0
 	var b strings.Builder
 	for i := 0; i < len(f); i++ {
+		if b.Len() > limit {
+			return nil, &evalError{kind: KindLimit, msg: "formatted string exceeded the size limit"}
+		}
 		if f[i] != '%' {
 			b.WriteByte(f[i])
 			continue
@@ -61,6 +65,9 @@ func percentFormat(f string, args any) (any, error) {
 		}
 		spec, verb := f[i:j], f[j]
 		i = j
+		if err := checkSpecWidths(spec, limit); err != nil {
+			return nil, err
+		}
 		if verb == '%' {
 			b.WriteByte('%')
 			continue
@@ -106,6 +113,9 @@ func percentFormat(f string, args any) (any, error) {
 			return nil, errorf("unsupported format character '%c'", verb)
 		}
 	}
+	if b.Len() > limit {
+		return nil, &evalError{kind: KindLimit, msg: "formatted string exceeded the size limit"}
+	}
 	if !mappingLike && next < len(list) {
 		return nil, errorf("not all arguments converted during string formatting")
 	}
@@ -115,7 +125,7 @@ func percentFormat(f string, args any) (any, error) {
 // pyFormat is str.format with positional ({} {0}) and keyword ({name})
 // fields; format specs after ':' are not supported beyond being ignored
 // for strings.
-func pyFormat(f string, a callArgs) (any, error) {
+func pyFormat(f string, a callArgs, limit int) (any, error) {
 	var b strings.Builder
 	auto := 0
 	for i := 0; i < len(f); i++ {
@@ -179,6 +189,26 @@ func pyFormat(f string, a callArgs) (any, error) {
 			}
 		}
 		b.WriteString(pyStr(v))
+		if b.Len() > limit {
+			return nil, &evalError{kind: KindLimit, msg: "formatted string exceeded the size limit"}
+		}
 	}
 	return b.String(), nil
+}
+
+// checkSpecWidths rejects printf widths and precisions larger than limit,
+// before fmt allocates them.
+func checkSpecWidths(spec string, limit int) error {
+	n := 0
+	for i := 0; i <= len(spec); i++ {
+		if i < len(spec) && spec[i] >= '0' && spec[i] <= '9' {
+			n = n*10 + int(spec[i]-'0')
+			if n > limit {
+				return &evalError{kind: KindLimit, msg: "format width exceeded the size limit"}
+			}
+			continue
+		}
+		n = 0
+	}
+	return nil
 }

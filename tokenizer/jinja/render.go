@@ -49,6 +49,34 @@ func (r *renderer) step() error {
 	return nil
 }
 
+// charge accounts for work proportional to the size of the values an
+// operation walks (a step per 16 list items or 256 bytes of string), so
+// that filters, membership tests and comparisons on large values count
+// against MaxSteps like statements do.
+func (r *renderer) charge(vals ...any) error {
+	n := 0
+	for _, v := range vals {
+		switch x := v.(type) {
+		case string:
+			n += len(x) / 16
+		case []any:
+			n += len(x)
+		case Tuple:
+			n += len(x)
+		case *OrderedMap:
+			n += len(x.keys)
+		}
+	}
+	if n < 64 {
+		return nil
+	}
+	r.steps += n / 16
+	if r.steps > r.opts.MaxSteps {
+		return &evalError{kind: KindLimit, msg: "render exceeded the step limit"}
+	}
+	return nil
+}
+
 func (r *renderer) write(s string) error {
 	if r.out.Len()+len(s) > r.opts.MaxOutputBytes {
 		return &evalError{kind: KindLimit, msg: "output exceeded the size limit"}
@@ -214,6 +242,9 @@ func (r *renderer) execFor(n *forNode, s *scope) error {
 // runLoop runs a for loop over iv at the given depth (1 for the outermost
 // level of a recursive loop, which calls loop(items) to go one deeper).
 func (r *renderer) runLoop(n *forNode, iv any, s *scope, depth int) error {
+	if err := r.charge(iv); err != nil {
+		return err
+	}
 	items, err := iterate(iv)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"unicode/utf8"
 )
 
 // Values inside the engine are always one of: nil (Python None), Undefined,
@@ -286,6 +287,9 @@ func iterate(v any) ([]any, error) {
 		}
 		return out, nil
 	case string:
+		if err := checkListLen(utf8.RuneCountInString(x)); err != nil {
+			return nil, err
+		}
 		rs := []rune(x)
 		out := make([]any, len(rs))
 		for i, r := range rs {
