@@ -38,6 +38,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error names the field and the problem.
 func (e *ConfigError) Error() string { return fmt.Sprintf("gemma config: %s: %s", e.Field, e.Reason) }
 
 // DefaultConfig returns transformers' GemmaConfig defaults.

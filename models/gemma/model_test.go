@@ -167,7 +167,7 @@ func TestEmbedScale(t *testing.T) {
 		{64, tensor.BF16, 8},
 		{2048, tensor.F32, float32(math.Sqrt(2048))},
 		{2048, tensor.BF16, 45.25},
-		{3072, tensor.BF16, 55.5},  // √3072 = 55.4256…
+		{3072, tensor.BF16, 55.5},   // √3072 = 55.4256…
 		{3072, tensor.F16, 55.4375}, // nearest float16
 		{2304, tensor.BF16, 48},
 	} {

@@ -58,6 +58,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error names the field and the problem.
 func (e *ConfigError) Error() string { return fmt.Sprintf("gemma3 config: %s: %s", e.Field, e.Reason) }
 
 // DefaultTextConfig returns Gemma3TextConfig's defaults (gemma-3-1b-like

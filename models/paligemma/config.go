@@ -26,6 +26,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error names the field and the problem.
 func (e *ConfigError) Error() string {
 	return fmt.Sprintf("paligemma config: %s: %s", e.Field, e.Reason)
 }

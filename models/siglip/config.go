@@ -37,6 +37,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error names the field and the problem.
 func (e *ConfigError) Error() string {
 	return fmt.Sprintf("siglip config: vision_config.%s: %s", e.Field, e.Reason)
 }
