@@ -41,8 +41,8 @@ func run(threads, reps int, types []string, pp, tg, layers int) error {
 	if layers > 0 {
 		cfg.NumHiddenLayers = layers
 	}
-	fmt.Printf("| %-22s | %10s | %8s | %-7s | %7s | %6s | %20s |\n", "model", "size", "params", "backend", "threads", "test", "t/s")
-	fmt.Printf("| %s | %s: | %s: | %s | %s: | %s: | %s: |\n", strings.Repeat("-", 22), strings.Repeat("-", 9),
+	fmt.Printf("| %-22s | %11s | %8s | %-7s | %7s | %6s | %20s |\n", "model", "size", "params", "backend", "threads", "test", "t/s")
+	fmt.Printf("| %s | %s: | %s: | %s | %s: | %s: | %s: |\n", strings.Repeat("-", 22), strings.Repeat("-", 10),
 		strings.Repeat("-", 7), strings.Repeat("-", 7), strings.Repeat("-", 6), strings.Repeat("-", 5), strings.Repeat("-", 19))
 	for _, wt := range types {
 		b, err := newBench(cfg, wt, 1)
@@ -58,7 +58,7 @@ func run(threads, reps int, types []string, pp, tg, layers int) error {
 				return err
 			}
 			mean, sd := meanStd(rates)
-			fmt.Printf("| %-22s | %10s | %8s | %-7s | %7d | %6s | %11.2f ± %6.2f |\n", name, size, params, "CPU", threads, test, mean, sd)
+			fmt.Printf("| %-22s | %11s | %8s | %-7s | %7d | %6s | %11.2f ± %6.2f |\n", name, size, params, "CPU", threads, test, mean, sd)
 			return nil
 		}
 		if pp > 0 {
