@@ -123,3 +123,116 @@ dotQ8FNEON_b:
 	FADDS F25, F0, F0
 	FMOVS F0, ret+56(FP)
 	RET
+
+// Integer row reductions of MatVecQ with SDOT (FEAT_DotProd, WORD-encoded):
+// per 32-value block, Σ q·Q in four int32 lanes, scaled by the activation
+// block's step; per group, scale·Σ + bias·Σx. Q4 values (0..15) are valid
+// signed bytes as they are; Q8 values are shifted to q-128 and the block
+// gets 128·ΣQ back.
+
+// func qdotQ4SDOT(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32, qsum *int32) float32
+TEXT ·qdotQ4SDOT(SB), NOSPLIT, $0-76
+	MOVD  q+0(FP), R0
+	MOVD  scales+8(FP), R1
+	MOVD  biases+16(FP), R2
+	MOVD  ngroups+24(FP), R3
+	MOVD  bpg+32(FP), R4
+	MOVD  xq+40(FP), R5
+	MOVD  xs+48(FP), R6
+	MOVD  xsum+56(FP), R7
+	MOVD  qsum+64(FP), R8
+	VMOVI $15, V31.B16
+	VMOVI $128, V30.B16
+	VEOR  V24.B16, V24.B16, V24.B16
+	FMOVS ZR, F25
+
+qdotQ4SDOT_g:
+	VEOR  V16.B16, V16.B16, V16.B16
+	FMOVS ZR, F26
+	MOVD  R4, R9
+
+qdotQ4SDOT_b:
+	VLD1.P 16(R0), [V0.B16]
+	VAND   V31.B16, V0.B16, V1.B16
+	VUSHR  $4, V0.B16, V2.B16
+	VZIP1  V2.B16, V1.B16, V3.B16
+	VZIP2  V2.B16, V1.B16, V4.B16
+	VLD1.P 32(R5), [V5.B16, V6.B16]
+	VEOR   V7.B16, V7.B16, V7.B16
+	WORD $0x4e859467 // SDOT V7.S4, V3.B16, V5.B16
+	WORD $0x4e869487 // SDOT V7.S4, V4.B16, V6.B16
+	ADD    $4, R8
+	WORD $0x4e21d8e7 // SCVTF V7.S4, V7.S4
+	FMOVS.P 4(R6), F20
+	WORD $0x4f9410f0 // FMLA V16.S4, V7.S4, V20.S[0]
+	FMOVS.P 4(R7), F21
+	FADDS  F21, F26, F26
+	SUBS  $1, R9
+	BNE   qdotQ4SDOT_b
+	FMOVS.P 4(R1), F22
+	WORD $0x4f961218 // FMLA V24.S4, V16.S4, V22.S[0]
+	FMOVS.P 4(R2), F23
+	FMULS F23, F26, F27
+	FADDS F27, F25, F25
+	SUBS  $1, R3
+	BNE   qdotQ4SDOT_g
+	WORD $0x6e38d700 // FADDP V0.S4, V24.S4, V24.S4
+	WORD $0x7e30d800 // FADDP S0, V0.S2
+	FADDS F25, F0, F0
+	FMOVS F0, ret+72(FP)
+	RET
+
+// func qdotQ8SDOT(q *uint32, scales, biases *float32, ngroups, bpg int, xq *int8, xs, xsum *float32, qsum *int32) float32
+TEXT ·qdotQ8SDOT(SB), NOSPLIT, $0-76
+	MOVD  q+0(FP), R0
+	MOVD  scales+8(FP), R1
+	MOVD  biases+16(FP), R2
+	MOVD  ngroups+24(FP), R3
+	MOVD  bpg+32(FP), R4
+	MOVD  xq+40(FP), R5
+	MOVD  xs+48(FP), R6
+	MOVD  xsum+56(FP), R7
+	MOVD  qsum+64(FP), R8
+	VMOVI $15, V31.B16
+	VMOVI $128, V30.B16
+	VEOR  V24.B16, V24.B16, V24.B16
+	FMOVS ZR, F25
+
+qdotQ8SDOT_g:
+	VEOR  V16.B16, V16.B16, V16.B16
+	FMOVS ZR, F26
+	MOVD  R4, R9
+
+qdotQ8SDOT_b:
+	VLD1.P 32(R0), [V3.B16, V4.B16]
+	VEOR   V30.B16, V3.B16, V3.B16
+	VEOR   V30.B16, V4.B16, V4.B16
+	VLD1.P 32(R5), [V5.B16, V6.B16]
+	VEOR   V7.B16, V7.B16, V7.B16
+	WORD $0x4e859467 // SDOT V7.S4, V3.B16, V5.B16
+	WORD $0x4e869487 // SDOT V7.S4, V4.B16, V6.B16
+	// (q-128)·Q summed, plus 128·ΣQ in lane 0
+	MOVW.P 4(R8), R10
+	LSL    $7, R10
+	VEOR   V8.B16, V8.B16, V8.B16
+	VMOV   R10, V8.S[0]
+	VADD   V8.S4, V7.S4, V7.S4
+	WORD $0x4e21d8e7 // SCVTF V7.S4, V7.S4
+	FMOVS.P 4(R6), F20
+	WORD $0x4f9410f0 // FMLA V16.S4, V7.S4, V20.S[0]
+	FMOVS.P 4(R7), F21
+	FADDS  F21, F26, F26
+	SUBS  $1, R9
+	BNE   qdotQ8SDOT_b
+	FMOVS.P 4(R1), F22
+	WORD $0x4f961218 // FMLA V24.S4, V16.S4, V22.S[0]
+	FMOVS.P 4(R2), F23
+	FMULS F23, F26, F27
+	FADDS F27, F25, F25
+	SUBS  $1, R3
+	BNE   qdotQ8SDOT_g
+	WORD $0x6e38d700 // FADDP V0.S4, V24.S4, V24.S4
+	WORD $0x7e30d800 // FADDP S0, V0.S2
+	FADDS F25, F0, F0
+	FMOVS F0, ret+72(FP)
+	RET

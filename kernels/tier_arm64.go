@@ -2,11 +2,13 @@
 
 package kernels
 
+import "github.com/klauspost/cpuid/v2"
+
 // NEON is part of every arm64 CPU Go supports.
 var available = []Tier{TierGeneric, TierNEON}
 
 // installArch points the dispatch variables at the NEON kernels. Conversions
-// and MatVecQ's integer reductions stay in Go on arm64 for now.
+// stay in Go on arm64 for now.
 func installArch(t Tier) {
 	if t != TierNEON {
 		return
@@ -17,4 +19,11 @@ func installArch(t Tier) {
 	dots.f16 = dotHalfNEON(dotF16NEON, f16ToF32)
 	dots.bf16 = dotHalfNEON(dotBF16NEON, bf16ToF32)
 	dots.q = dotQNEON
+	if hasDotProd {
+		qAct = qActSDOT
+	}
 }
+
+// hasDotProd reports FEAT_DotProd (SDOT), present on Apple M1 and later and
+// most ARMv8.2+ cores; without it MatVecQ uses the Go reduction.
+var hasDotProd = cpuid.CPU.Supports(cpuid.ASIMDDP)
