@@ -126,3 +126,32 @@ func TestSanitizeChannelsLastPatch(t *testing.T) {
 		t.Errorf("element = %v, want 7", got)
 	}
 }
+
+// TestSanitizeTextOnly maps the names of gemma3_text checkpoints
+// (transformers and mlx-lm: model.*) and of a VLM's language model.
+func TestSanitizeTextOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"hf and mlx-lm", []string{"model.embed_tokens.weight", "model.layers.0.self_attn.k_norm.weight", "model.layers.0.self_attn.rotary_emb.inv_freq"},
+			[]string{"model.embed_tokens.weight", "model.layers.0.self_attn.k_norm.weight"}},
+		{"vlm language model", []string{"language_model.model.norm.weight", "language_model.lm_head.weight"},
+			[]string{"lm_head.weight", "model.norm.weight"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := map[string]*tensor.Tensor{}
+			for _, n := range tc.in {
+				w[n] = tensor.New(1)
+			}
+			out, err := (&TextOnlyModel{}).Sanitize(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := slices.Sorted(maps.Keys(out)); !slices.Equal(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
