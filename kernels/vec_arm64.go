@@ -4,12 +4,6 @@ package kernels
 
 import "math"
 
-// gemmMicroNEON is the 8×12 NEON micro-kernel (see gemm_amd64.go for the
-// loop it computes).
-//
-//go:noescape
-func gemmMicroNEON(kc int, a, b, c *float32, ldc int, acc bool)
-
 // dotNEON returns Σ x[i]*y[i] for i < n, n a positive multiple of 16.
 //
 //go:noescape
@@ -28,8 +22,6 @@ func dotF16NEON(x *float32, h *uint16, n int) float32
 
 //go:noescape
 func dotBF16NEON(x *float32, h *uint16, n int) float32
-
-var gemmArchNEON = microKernel{mr: 8, nr: 12, kc: 256, mc: 8 * 16, nc: 12 * 128, fn: gemmMicroNEON, smallM: 16}
 
 // The slice adapters run whole blocks of 16 in assembly and the tail in Go.
 
