@@ -30,10 +30,12 @@
 // operators, comparisons, slicing, string/dict/list methods and *args and
 // **kwargs in calls; the Jinja2 filters and tests chat templates use.
 //
-// Not supported: include/import/extends/block (templates are single files),
-// integers beyond int64 (an overflow is an error), and printing lazy objects
-// (filters such as map and select return lists where jinja2 would print a
-// generator).
+// Not supported: include/import/extends/block (templates are single files);
+// the filters groupby, slice, pprint, random, striptags, urlencode, urlize,
+// wordwrap, xmlattr and filesizeformat and the globals lipsum, cycler and
+// joiner (none appear in chat templates we know of); integers beyond int64
+// (an overflow is an error); printing lazy objects (filters such as map and
+// select return lists where jinja2 would print a generator).
 //
 // Deliberate differences from Jinja2: an attribute or item of an undefined
 // value is undefined instead of an error, so `a.b is defined` works even
