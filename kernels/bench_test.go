@@ -188,3 +188,31 @@ func BenchmarkGemmF32(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkRowOps covers the per-layer row operations at Qwen2-0.5B's MLP
+// width.
+func BenchmarkRowOps(b *testing.B) {
+	const n = 4864
+	r := rand.New(rand.NewPCG(2, 9))
+	x, up, w := randF32(r, n), randF32(r, n), randF32(r, n)
+	dst := make([]float32, n)
+	for _, tc := range []struct {
+		name string
+		fn   func()
+	}{
+		{"Softmax", func() { copy(dst, x); SoftmaxF32(dst) }},
+		{"RMSNorm", func() { RMSNormF32(dst, x, w, 1e-6) }},
+		{"SiLU", func() { SiLUF32(dst, x) }},
+		{"SiLUMul", func() { SiLUMulF32(dst, x, up) }},
+		{"GELUTanh", func() { GELUTanhF32(dst, x) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			benchTiers(b, func(b *testing.B) {
+				b.SetBytes(4 * n)
+				for b.Loop() {
+					tc.fn()
+				}
+			})
+		})
+	}
+}

@@ -41,7 +41,14 @@
 // integer path: QuantizeActQ8 quantizes x once to int8 per 32 values, then
 // each row reduces with integer dot products (VPDPBUSD with AVX-512 VNNI,
 // VPMADDUBSW/VPMADDWD on AVX2) and applies the affine scale and bias per
-// group. Its error bound is documented in quant.go and checked by the tests.
+// group (SDOT on arm64 with FEAT_DotProd). Its error bound is documented in
+// quant.go and checked by the tests.
+//
+// # Row operations
+//
+// SoftmaxF32, RMSNormF32, SiLUF32, SiLUMulF32 and GELUTanhF32 (rowops.go)
+// are vectorised on amd64 with a polynomial exp accurate to a few float32
+// ulps; other tiers use the references.
 //
 // Layout conventions: matrices are row-major; "NT" means the second operand
 // is stored transposed (B is n×k, as Hugging Face stores Linear weights

@@ -32,4 +32,15 @@ var (
 	// dot products against act = QuantizeActQ8(x); see quant.go for the
 	// accuracy bound.
 	MatVecQ = MatVecQRef
+
+	// SoftmaxF32 replaces x with softmax(x).
+	SoftmaxF32 = SoftmaxF32Ref
+	// RMSNormF32 computes dst = x·w / sqrt(mean(x²) + eps).
+	RMSNormF32 = RMSNormF32Ref
+	// SiLUF32 computes dst = x·sigmoid(x).
+	SiLUF32 = SiLUF32Ref
+	// SiLUMulF32 computes dst = silu(gate)·up.
+	SiLUMulF32 = SiLUMulF32Ref
+	// GELUTanhF32 computes the tanh approximation of GELU.
+	GELUTanhF32 = GELUTanhF32Ref
 )
