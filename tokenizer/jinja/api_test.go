@@ -217,6 +217,12 @@ func TestLimits(t *testing.T) {
 			}
 		})
 	}
+	// Nesting far beyond real templates still parses and renders...
+	ok := "{{ " + strings.Repeat("(", 100) + "1" + strings.Repeat(")", 100) + " }}" + strings.Repeat("{% if true %}", 100) + "x" + strings.Repeat("{% endif %}", 100)
+	if got := render(t, ok, nil); got != "1x" {
+		t.Errorf("100-deep nesting: got %q", got)
+	}
+	// ...and hostile nesting is a syntax error, not a stack overflow.
 	deep := strings.Repeat("(", 5000) + "1" + strings.Repeat(")", 5000)
 	for _, src := range []string{"{{ " + deep + " }}", strings.Repeat("{% if true %}", 1000), "{{ " + strings.Repeat("not ", 5000) + "x }}", "{{ " + strings.Repeat("-", 5000) + "1 }}", "{{ " + strings.Repeat("[", 5000) + " }}"} {
 		_, err := Parse("deep", src, hfOpts)

@@ -4,7 +4,7 @@ import "strings"
 
 // maxParseDepth bounds nesting of blocks and expressions, so hostile
 // templates cannot exhaust the stack.
-const maxParseDepth = 200
+const maxParseDepth = 500
 
 type parser struct {
 	toks      []token
