@@ -67,6 +67,11 @@ func ParseConfig(b []byte) (*Config, error) {
 			c.Text.VocabSize = *raw.VocabSize
 		}
 	}
+	if c.Text.ModelType != "gemma" {
+		// PaliGemma 2 pairs the tower with Gemma 2, which this package
+		// does not implement.
+		return nil, &ConfigError{Field: "text_config.model_type", Reason: fmt.Sprintf("%q is not supported (only gemma)", c.Text.ModelType)}
+	}
 	if err := c.Text.Finish(); err != nil {
 		return nil, fmt.Errorf("paligemma config: text_config: %w", err)
 	}

@@ -41,6 +41,7 @@ func TestParseConfig(t *testing.T) {
 	for _, tc := range []struct{ name, json, field string }{
 		{"projection", `{"projection_dim": 7, "text_config": {"hidden_size": 64, "head_dim": 16, "num_attention_heads": 4, "num_key_value_heads": 4}}`, "projection_dim"},
 		{"image token", `{"image_token_index": 999999}`, "image_token_index"},
+		{"paligemma 2", `{"text_config": {"model_type": "gemma2"}}`, "text_config.model_type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig([]byte(tc.json))
