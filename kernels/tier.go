@@ -79,11 +79,11 @@ func installGeneric() {
 	GemmNT = gemmNT
 	GemmF32NN = gemmF32NN
 	GemmF32NT = gemmF32NT
-	SoftmaxF32 = SoftmaxF32Ref
+	SoftmaxF32 = softmaxGo
 	RMSNormF32 = RMSNormF32Ref
-	SiLUF32 = SiLUF32Ref
-	SiLUMulF32 = SiLUMulF32Ref
-	GELUTanhF32 = GELUTanhF32Ref
+	SiLUF32 = siluGo
+	SiLUMulF32 = siluMulGo
+	GELUTanhF32 = geluTanhGo
 	gemmArch = gemmArchGeneric
 	transpose8 = nil
 	dots = rowDotsGo
