@@ -27,7 +27,8 @@ func TestGemmNT(t *testing.T) {
 				w := randMat(r, mc, n+lo+2, k)
 				hi := lo + n
 				lda, ldc := k+3, n+5
-				a := randF32(r, m*lda)
+				aOff := (m + n) % 8 // unaligned A, offsets 0..7
+				a := randF32(r, m*lda+aOff)[aOff:]
 				c, check := guarded(m*ldc, 3)
 				GemmNT(c, ldc, a, lda, m, w, lo, hi)
 				check(t)
