@@ -31,7 +31,7 @@ type AttentionOptions struct {
 // grouped over key/value heads (Hq a multiple of Hkv; head h reads kv head
 // h/(Hq/Hkv)). The softmax subtracts each row's maximum; a query that may
 // see no key gets zeros. Scores are never materialised for the whole
-// problem: a worker holds one tile of at most 48 (query row, head) pairs ×
+// problem: a worker holds one tile of at most 128 (query row, head) pairs ×
 // the visible keys (prefill) or one chunk of 256 keys per head group
 // (decode). Attention
 // panics with a *ShapeError when the shapes disagree.
@@ -71,9 +71,12 @@ func Attention(q, k, v *Tensor, opts AttentionOptions) *Tensor {
 //   - prefill (Lq >= attnPrefillRows): a unit is a tile of query rows and
 //     one key/value head; its GEMM rows are every (query row, query head of
 //     the group) pair, about attnTileM of them, so each K and V slice is
-//     packed once for the whole group. Scores come from one GEMM against the
-//     union of the rows' visible keys, a row-wise masked softmax follows,
-//     and a second GEMM multiplies by V.
+//     packed once for the whole group. Scores come from one GEMM (q is
+//     scaled as it is copied into the unit's buffer) against the union of
+//     the rows' visible keys, a row-wise softmax follows (the vectorised
+//     kernels.SoftmaxF32 over the visible range unless a mask or softcap
+//     needs the general path), and a second GEMM multiplies the normalised
+//     weights by V, straight into the output when heads are not grouped.
 //   - decode: a unit is one query row, the query heads that share one
 //     key/value head (as GEMM rows) and one fixed chunk of attnKeyChunk keys,
 //     so long contexts still spread over all cores. Each unit leaves an
@@ -81,7 +84,7 @@ func Attention(q, k, v *Tensor, opts AttentionOptions) *Tensor {
 //     are then merged in key order.
 const (
 	attnPrefillRows = 4
-	attnTileM       = 48
+	attnTileM       = 128
 	attnKeyChunk    = 256
 )
 
@@ -112,10 +115,10 @@ func (c *attnCtx) keys(i int) (int, int) {
 	return j0, j1
 }
 
-// scoreRow turns raw dot products s (keys J0..J0+len(s)) of query row i and
-// head h into masked, scaled, soft-capped scores in place and returns
-// their maximum (-Inf when no key is visible).
-func (c *attnCtx) scoreRow(s []float32, i, h, J0 int) float32 {
+// scoreRow turns dot products s (keys J0..J0+len(s)) of query row i and
+// head h, multiplied by scale, into masked, soft-capped scores in place and
+// returns their maximum (-Inf when no key is visible).
+func (c *attnCtx) scoreRow(s []float32, i, h, J0 int, scale float32) float32 {
 	j0, j1 := c.keys(i)
 	ninf := float32(math.Inf(-1))
 	if c.maskB == nil && c.maskF == nil && c.o.Softcap <= 0 {
@@ -130,7 +133,7 @@ func (c *attnCtx) scoreRow(s []float32, i, h, J0 int) float32 {
 		m := ninf
 		mid := s[lo:max(lo, hi)]
 		for x, v := range mid {
-			v *= c.o.Scale
+			v *= scale
 			mid[x] = v
 			m = max(m, v)
 		}
@@ -147,7 +150,7 @@ func (c *attnCtx) scoreRow(s []float32, i, h, J0 int) float32 {
 			s[x] = ninf
 			continue
 		}
-		v := s[x] * c.o.Scale
+		v := s[x] * scale
 		if c.o.Softcap > 0 {
 			v = c.o.Softcap * float32(math.Tanh(float64(v/c.o.Softcap)))
 		}
@@ -187,6 +190,7 @@ func (c *attnCtx) prefill() {
 	g := c.group
 	rows := max(1, attnTileM/g) // query rows per unit; the GEMMs see rows·g
 	tiles := (c.lq + rows - 1) / rows
+	fast := c.maskB == nil && c.maskF == nil && c.o.Softcap <= 0
 	parFor(tiles*c.hkv, 1, func(u0, u1 int) {
 		var sc attnScratch
 		defer sc.release()
@@ -206,44 +210,67 @@ func (c *attnCtx) prefill() {
 			}
 			m := n * g // GEMM rows: (query row r, head kh·g+j) at r·g+j
 			qb, s, ob := sc.get(m*c.d, m*w, m*c.dv)
+			// The scale is folded into the copy of q, so the scores come
+			// out of the first GEMM already scaled.
 			for r := 0; r < n; r++ {
-				src := ((i0+r)*c.hq + kh*g) * c.d
-				copy(qb[r*g*c.d:(r+1)*g*c.d], c.qd[src:src+g*c.d])
+				src := c.qd[((i0+r)*c.hq+kh*g)*c.d:][:g*c.d]
+				dst := qb[r*g*c.d : (r+1)*g*c.d]
+				for e, v := range src {
+					dst[e] = v * c.o.Scale
+				}
 			}
 			kernels.GemmF32NT(m, w, c.d, qb, c.d, c.kd[(J0*c.hkv+kh)*c.d:], c.hkv*c.d, s, w, false)
-			// Unnormalised weights e^(s−m); each output row is divided by
-			// its sum after the second GEMM (dv multiplies, not w).
-			if cap(sc.inv) < m {
-				sc.inv = make([]float32, m)
-			}
-			inv := sc.inv[:m]
 			for ρ := 0; ρ < m; ρ++ {
 				row := s[ρ*w : (ρ+1)*w]
-				mx := c.scoreRow(row, i0+ρ/g, kh*g+ρ%g, J0)
-				inv[ρ] = 0
+				if fast {
+					c.softmaxVisible(row, i0+ρ/g, J0)
+					continue
+				}
+				mx := c.scoreRow(row, i0+ρ/g, kh*g+ρ%g, J0, 1)
 				if math.IsInf(float64(mx), -1) {
 					clear(row)
 					continue
 				}
-				inv[ρ] = 1 / expShiftSum(row, mx)
+				inv := 1 / expShiftSum(row, mx)
+				for x := range row {
+					row[x] *= inv
+				}
+			}
+			// The weights are normalised, so the second GEMM's rows are the
+			// outputs. Without grouping (g = 1) they land in place.
+			dst := c.od[(i0*c.hq+kh*g)*c.dv:]
+			if g == 1 {
+				kernels.GemmF32NN(m, c.dv, w, s, w, c.vd[(J0*c.hkv+kh)*c.dv:], c.hkv*c.dv, dst, c.hq*c.dv, false)
+				continue
 			}
 			kernels.GemmF32NN(m, c.dv, w, s, w, c.vd[(J0*c.hkv+kh)*c.dv:], c.hkv*c.dv, ob, c.dv, false)
-			for ρ := 0; ρ < m; ρ++ {
-				r, j := ρ/g, ρ%g
-				dst := c.od[((i0+r)*c.hq+kh*g+j)*c.dv:][:c.dv]
-				for e, v := range ob[ρ*c.dv : (ρ+1)*c.dv] {
-					dst[e] = v * inv[ρ]
-				}
+			for r := 0; r < n; r++ {
+				copy(dst[r*c.hq*c.dv:][:g*c.dv], ob[r*g*c.dv:(r+1)*g*c.dv])
 			}
 		}
 	})
+}
+
+// softmaxVisible turns the scaled scores s (keys J0..J0+len(s)) of query
+// row i into attention weights when only the causal or window range hides
+// keys: the visible range goes through the vectorised softmax, the rest
+// becomes 0 (all of it when no key is visible).
+func (c *attnCtx) softmaxVisible(s []float32, i, J0 int) {
+	j0, j1 := c.keys(i)
+	lo, hi := min(max(j0-J0, 0), len(s)), min(max(j1-J0, 0), len(s))
+	if hi <= lo {
+		clear(s)
+		return
+	}
+	clear(s[:lo])
+	clear(s[hi:])
+	kernels.SoftmaxF32(s[lo:hi])
 }
 
 // attnScratch holds one worker's pooled buffers, grown on demand.
 type attnScratch struct {
 	buf []float32
 	box *[]float32
-	inv []float32 // per GEMM row: 1/Σ weights
 }
 
 // get returns three disjoint slices of the given lengths.
@@ -295,7 +322,7 @@ func (c *attnCtx) decode() {
 			kernels.GemmF32NT(g, w, c.d, c.qd[(i*c.hq+h0)*c.d:], c.d, c.kd[(J0*c.hkv+kh)*c.d:], c.hkv*c.d, s, w, false)
 			for r := 0; r < g; r++ {
 				row := s[r*w : (r+1)*w]
-				m := c.scoreRow(row, i, h0+r, J0)
+				m := c.scoreRow(row, i, h0+r, J0, c.o.Scale)
 				ms[r] = m
 				if math.IsInf(float64(m), -1) {
 					clear(row)

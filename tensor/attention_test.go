@@ -116,6 +116,9 @@ func TestAttention(t *testing.T) {
 		{"prefill tiles", 70, 300, 4, 2, 8, 8, AttentionOptions{Causal: true, QueryOffset: 230, Window: 100}},
 		{"prefill additive", 40, 50, 2, 1, 8, 8, AttentionOptions{Mask: randT(78, 40, 50)}},
 		{"prefill wide group", 5, 9, 64, 1, 4, 4, AttentionOptions{Causal: true, QueryOffset: 4}},
+		{"prefill ungrouped tiles", 300, 300, 3, 3, 16, 16, AttentionOptions{}},
+		{"prefill ungrouped causal", 133, 140, 2, 2, 24, 20, AttentionOptions{Causal: true, QueryOffset: 7}},
+		{"prefill grouped tiles", 150, 160, 6, 2, 12, 8, AttentionOptions{Causal: true, QueryOffset: 10, Window: 90}},
 		{"prefill group 7", 30, 40, 14, 2, 8, 8, AttentionOptions{Causal: true, QueryOffset: 10, Mask: boolMask(30, 40, 14)}},
 	}
 	for ci, c := range cases {

@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"testing"
+	"time"
 )
 
 // The sizes of the issue: Qwen2-0.5B's MLP (896 → 4864) for decode (1 row)
@@ -60,9 +61,11 @@ func BenchmarkAttention(b *testing.B) {
 			q := randT(7, lq, hq, d)
 			opts := AttentionOptions{Causal: true, QueryOffset: ctx - lq}
 			b.Run(fmt.Sprintf("ctx%d/q%d", ctx, lq), func(b *testing.B) {
+				c0 := processCPU()
 				for b.Loop() {
 					Attention(q, k, v, opts).Release()
 				}
+				reportCPU(b, c0)
 			})
 		}
 	}
@@ -100,4 +103,52 @@ func BenchmarkActivations(b *testing.B) {
 			GeGLU(gate, up, true).Release()
 		}
 	})
+}
+
+// The vision tower of SmolVLM-256M (SigLIP-base on 512×512 tiles): 1024
+// patch tokens, hidden 768, MLP 3072, 12 heads of 64, BF16 weights.
+func BenchmarkVisionTower(b *testing.B) {
+	const m, h, ff, heads = 1024, 768, 3072, 12
+	x, x4 := randT(1, m, h), randT(2, m, ff)
+	wqkv := weightAs(b, randT(3, h, h), BF16)
+	wfc1 := weightAs(b, randT(4, ff, h), BF16)
+	wfc2 := weightAs(b, randT(5, h, ff), BF16)
+	mm := map[string][2]*Tensor{
+		"MatMul/1024x768x768/BF16":  {x, wqkv},
+		"MatMul/1024x768x3072/BF16": {x, wfc1},
+		"MatMul/1024x3072x768/BF16": {x4, wfc2},
+	}
+	for name, op := range mm {
+		b.Run(name, func(b *testing.B) {
+			c0 := processCPU()
+			for b.Loop() {
+				MatMul(op[0], op[1]).Release()
+			}
+			reportCPU(b, c0)
+		})
+	}
+	q, k, v := randT(6, m, heads, h/heads), randT(7, m, heads, h/heads), randT(8, m, heads, h/heads)
+	b.Run("Attention/1024x12x64", func(b *testing.B) {
+		c0 := processCPU()
+		for b.Loop() {
+			Attention(q, k, v, AttentionOptions{}).Release()
+		}
+		reportCPU(b, c0)
+	})
+	b.Run("GELUTanh/1024x3072", func(b *testing.B) {
+		c0 := processCPU()
+		for b.Loop() {
+			GELUTanh(x4).Release()
+		}
+		reportCPU(b, c0)
+	})
+}
+
+// reportCPU reports the process CPU time per iteration since c0 (user +
+// system, all threads): on a shared machine wall time includes waiting for
+// a core, CPU time does not.
+func reportCPU(b *testing.B, c0 time.Duration) {
+	if c := processCPU(); c > 0 {
+		b.ReportMetric(float64(c-c0)/1e6/float64(b.N), "cpu-ms/op")
+	}
 }
