@@ -47,8 +47,8 @@
 // # Row operations
 //
 // SoftmaxF32, RMSNormF32, SiLUF32, SiLUMulF32 and GELUTanhF32 (rowops.go)
-// are vectorised on amd64 with a polynomial exp accurate to a few float32
-// ulps; other tiers run the same polynomial in Go.
+// are vectorised (AVX2, NEON) with a polynomial exp accurate to a few
+// float32 ulps; the generic tier runs the same polynomial in Go.
 //
 // Layout conventions: matrices are row-major; "NT" means the second operand
 // is stored transposed (B is n×k, as Hugging Face stores Linear weights

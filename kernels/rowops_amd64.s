@@ -153,8 +153,8 @@ GLOBL expC<>(SB), RODATA|NOPTR, $480
 	VPSLLD       $23, t1, t1          \
 	VMULPS       t1, t2, x
 
-// func maxAVX2(x *float32, n int) float32
-TEXT ·maxAVX2(SB), NOSPLIT, $0-20
+// func rowMax(x *float32, n int) float32
+TEXT ·rowMax(SB), NOSPLIT, $0-20
 	MOVQ    x+0(FP), SI
 	MOVQ    n+8(FP), CX
 	VMOVUPS (SI), Y0
@@ -174,8 +174,8 @@ mxloop:
 	VZEROUPPER
 	RET
 
-// func expSubSumAVX2(x *float32, n int, sub float32) float32
-TEXT ·expSubSumAVX2(SB), NOSPLIT, $0-28
+// func rowExpSubSum(x *float32, n int, sub float32) float32
+TEXT ·rowExpSubSum(SB), NOSPLIT, $0-28
 	MOVQ         x+0(FP), SI
 	MOVQ         n+8(FP), CX
 	VBROADCASTSS sub+16(FP), Y5
@@ -200,8 +200,8 @@ esloop:
 	VZEROUPPER
 	RET
 
-// func scaleAVX2(x *float32, n int, s float32)
-TEXT ·scaleAVX2(SB), NOSPLIT, $0-20
+// func rowScale(x *float32, n int, s float32)
+TEXT ·rowScale(SB), NOSPLIT, $0-20
 	MOVQ         x+0(FP), SI
 	MOVQ         n+8(FP), CX
 	VBROADCASTSS s+16(FP), Y5
@@ -215,8 +215,8 @@ scloop:
 	VZEROUPPER
 	RET
 
-// func mulScaleAVX2(dst, x, w *float32, n int, s float32)
-TEXT ·mulScaleAVX2(SB), NOSPLIT, $0-36
+// func rowMulScale(dst, x, w *float32, n int, s float32)
+TEXT ·rowMulScale(SB), NOSPLIT, $0-36
 	MOVQ         dst+0(FP), DI
 	MOVQ         x+8(FP), SI
 	MOVQ         w+16(FP), DX
@@ -235,10 +235,10 @@ msloop:
 	VZEROUPPER
 	RET
 
-// func swishAVX2(dst, x, mul *float32, n int)
+// func rowSwish(dst, x, mul *float32, n int)
 //
 // dst = x / (1 + exp(-x)) (· mul when mul is not nil).
-TEXT ·swishAVX2(SB), NOSPLIT, $0-32
+TEXT ·rowSwish(SB), NOSPLIT, $0-32
 	MOVQ    dst+0(FP), DI
 	MOVQ    x+8(FP), SI
 	MOVQ    mul+16(FP), DX
@@ -266,10 +266,10 @@ swstore:
 	VZEROUPPER
 	RET
 
-// func geluTanhAVX2(dst, x *float32, n int)
+// func rowGELUTanh(dst, x *float32, n int)
 //
 // dst = x / (1 + exp(-2·√(2/π)·(x + 0.044715·x³))).
-TEXT ·geluTanhAVX2(SB), NOSPLIT, $0-24
+TEXT ·rowGELUTanh(SB), NOSPLIT, $0-24
 	MOVQ    dst+0(FP), DI
 	MOVQ    x+8(FP), SI
 	MOVQ    n+16(FP), CX

@@ -4,7 +4,7 @@ import "math"
 
 // Portable row operations: the references' structure with a float32
 // polynomial exp (the same one the assembly uses) instead of math.Exp in
-// float64, several times faster. They serve the generic and NEON tiers.
+// float64, several times faster. They serve the generic tier.
 
 // Constants of expf (Cephes' expf): clamps keep 2^n a normal float32.
 const (

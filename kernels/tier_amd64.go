@@ -35,11 +35,11 @@ func installArch(t Tier) {
 	F32ToF16 = narrowWith(f32ToF16AVX2)
 	F32ToBF16 = narrowWith(f32ToBF16AVX2)
 	dots.q = dotQAVX2
-	SoftmaxF32 = softmaxAVX2
-	RMSNormF32 = rmsNormAVX2
-	SiLUF32 = siluAVX2
-	SiLUMulF32 = siluMulAVX2
-	GELUTanhF32 = geluTanhRowsAVX2
+	SoftmaxF32 = softmaxSIMD
+	RMSNormF32 = rmsNormSIMD
+	SiLUF32 = siluSIMD
+	SiLUMulF32 = siluMulSIMD
+	GELUTanhF32 = geluTanhSIMD
 	switch t {
 	case TierAVX2:
 		gemmArch = gemmArchAVX2

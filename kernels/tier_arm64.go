@@ -19,6 +19,11 @@ func installArch(t Tier) {
 	dots.f16 = dotHalfNEON(dotF16NEON, f16ToF32)
 	dots.bf16 = dotHalfNEON(dotBF16NEON, bf16ToF32)
 	dots.q = dotQNEON
+	SoftmaxF32 = softmaxSIMD
+	RMSNormF32 = rmsNormSIMD
+	SiLUF32 = siluSIMD
+	SiLUMulF32 = siluMulSIMD
+	GELUTanhF32 = geluTanhSIMD
 	if hasDotProd {
 		qAct = qActSDOT
 	}
