@@ -8,10 +8,14 @@ import (
 
 // Work is split into fixed tiles of the output so that every element is
 // computed by one kernel call whose arguments do not depend on the number of
-// workers: results are bit-identical for any worker count.
+// workers: results are bit-identical for any worker count. A GemmNT call
+// packs its activation rows once per tile column and its weight rows once
+// per tile row, so large tiles keep packing (and BF16/Q4/Q8 conversion) small
+// next to the multiply: 256×384 tiles cut the CPU time of SigLIP-sized
+// products by a third against 192×64 ones (bench/RESULTS.md).
 const (
-	mmTileN    = 64  // output columns (weight rows) per GemmNT tile
-	mmTileM    = 192 // activation rows per GemmNT tile
+	mmTileN    = 384 // output columns (weight rows) per GemmNT tile
+	mmTileM    = 256 // activation rows per GemmNT tile
 	mvTileN    = 16  // weight rows per MatVec tile
 	gemmMinRow = 2   // from this many rows on, GemmNT replaces MatVec
 )
@@ -96,14 +100,12 @@ func (CPU) MatMul(dst, x, w *Tensor) {
 	}
 	tn := (n + mmTileN - 1) / mmTileN
 	tm := (m + mmTileM - 1) / mmTileM
-	parFor(tn*tm, 1, func(t0, t1 int) {
-		for t := t0; t < t1; t++ {
-			i0 := (t / tn) * mmTileM
-			i1 := min(i0+mmTileM, m)
-			lo := (t % tn) * mmTileN
-			hi := min(lo+mmTileN, n)
-			kernels.GemmNT(y[i0*n+lo:], n, a[i0*k:], k, i1-i0, mat, lo, hi)
-		}
+	parTiles(tn*tm, func(t int) { // tiles differ in size at the edges
+		i0 := (t / tn) * mmTileM
+		i1 := min(i0+mmTileM, m)
+		lo := (t % tn) * mmTileN
+		hi := min(lo+mmTileN, n)
+		kernels.GemmNT(y[i0*n+lo:], n, a[i0*k:], k, i1-i0, mat, lo, hi)
 	})
 }
 

@@ -53,7 +53,7 @@ func weightAs(t testing.TB, w *Tensor, dt DType) *Tensor {
 
 func TestMatMul(t *testing.T) {
 	for _, dt := range []DType{F32, F16, BF16, Q4, Q8} {
-		for _, sz := range [][3]int{{1, 1, 32}, {1, 70, 64}, {2, 3, 32}, {5, 130, 96}, {200, 67, 64}, {3, 17, 0}} {
+		for _, sz := range [][3]int{{1, 1, 32}, {1, 70, 64}, {2, 3, 32}, {5, 130, 96}, {200, 67, 64}, {263, 397, 64}, {3, 17, 0}} {
 			m, n, k := sz[0], sz[1], sz[2]
 			if dt != F32 && k == 0 {
 				continue

@@ -3,6 +3,7 @@ package tensor
 import (
 	"math/bits"
 	"sync"
+	"sync/atomic"
 
 	ipar "github.com/govlm/govlm/internal/parallel"
 )
@@ -55,3 +56,27 @@ func parFor(n, grain int, fn func(lo, hi int)) { ipar.For(n, grain, fn) }
 
 // putScratch returns a box obtained from getScratch.
 func putScratch(b *[]float32) { scratch[sizeClass(cap(*b))].Put(b) }
+
+// parTiles calls fn(t) once for every tile t in [0, n). Workers take the
+// next unclaimed tile from a shared counter, so tiles of uneven cost (or a
+// core lost to another process) do not leave the other workers idle. Which
+// worker runs a tile never changes its result.
+func parTiles(n int, fn func(t int)) {
+	w := min(ipar.Workers(), n)
+	if w <= 1 {
+		for t := 0; t < n; t++ {
+			fn(t)
+		}
+		return
+	}
+	var next atomic.Int64
+	ipar.For(w, 1, func(_, _ int) { // one call per worker
+		for {
+			t := int(next.Add(1) - 1)
+			if t >= n {
+				return
+			}
+			fn(t)
+		}
+	})
+}
