@@ -41,7 +41,7 @@ func BenchmarkGemmNT(b *testing.B) {
 			continue
 		}
 		for _, mc := range []matCase{{FormatF32, 0}, {FormatF16, 0}, {FormatBF16, 0}, {FormatQ4, 64}, {FormatQ8, 64}} {
-			if mc.format != FormatF32 && m*k*n > 1<<31 {
+			if mc.format != FormatF32 && m*k*n > 1<<32 {
 				continue
 			}
 			var a, c []float32

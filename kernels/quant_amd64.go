@@ -162,3 +162,32 @@ func quantizeActQ8AVX512(dst *ActQ8, x []float32) {
 	}
 	dst.fillGroupSums()
 }
+
+// dequantQ4AVX2 and dequantQ8AVX2 expand whole groups (groupSize a multiple
+// of 8) of a quantized row, as dequantSpan does per group:
+//
+//	dst[g*groupSize+i] = scales[g]*float32(q_i) + biases[g]
+//
+//go:noescape
+func dequantQ4AVX2(dst *float32, q *uint32, scales, biases *float32, ngroups, groupSize int)
+
+//go:noescape
+func dequantQ8AVX2(dst *float32, q *uint32, scales, biases *float32, ngroups, groupSize int)
+
+// dequantGroupsAVX2 adapts the assembly to dequantGroups; q, scales and
+// biases start at the first group.
+func dequantGroupsAVX2(dst []float32, q []uint32, scales, biases []float32, bits, groupSize int) bool {
+	ng := len(dst) / groupSize
+	if groupSize%8 != 0 || ng == 0 {
+		return false
+	}
+	_ = scales[ng-1]
+	_ = biases[ng-1]
+	_ = q[ng*groupSize*bits/32-1]
+	if bits == 4 {
+		dequantQ4AVX2(&dst[0], &q[0], &scales[0], &biases[0], ng, groupSize)
+	} else {
+		dequantQ8AVX2(&dst[0], &q[0], &scales[0], &biases[0], ng, groupSize)
+	}
+	return true
+}

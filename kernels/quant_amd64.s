@@ -465,3 +465,49 @@ TEXT ·dotQ8FAVX512(SB), NOSPLIT, $0-60
 	VMOVSS X0, ret+56(FP)
 	VZEROUPPER
 	RET
+
+// Group dequantization for GEMM packing: dst = scale·q + bias over whole
+// groups, eight values a step. Registers: DI dst, SI weights, R8 scales,
+// R9 biases, CX groups left, DX steps per group.
+#define DEQROW(LOAD, LG, LB) \
+	VMOVDQU      qShifts<>+0(SB), Y13 \
+	VPBROADCASTD qShifts<>+32(SB), Y12 \
+	SHRQ   $3, DX          \
+LG:                        \
+	VBROADCASTSS (R8), Y6  \
+	VBROADCASTSS (R9), Y7  \
+	MOVQ   DX, BX          \
+LB:                        \
+	LOAD                   \
+	VFMADD213PS Y7, Y6, Y0 \
+	VMOVUPS Y0, (DI)       \
+	ADDQ   $32, DI         \
+	DECQ   BX              \
+	JNZ    LB              \
+	ADDQ   $4, R8          \
+	ADDQ   $4, R9          \
+	DECQ   CX              \
+	JNZ    LG              \
+	VZEROUPPER
+
+// func dequantQ4AVX2(dst *float32, q *uint32, scales, biases *float32, ngroups, groupSize int)
+TEXT ·dequantQ4AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ q+8(FP), SI
+	MOVQ scales+16(FP), R8
+	MOVQ biases+24(FP), R9
+	MOVQ ngroups+32(FP), CX
+	MOVQ groupSize+40(FP), DX
+	DEQROW(Q4F_LOAD, dq4_g, dq4_b)
+	RET
+
+// func dequantQ8AVX2(dst *float32, q *uint32, scales, biases *float32, ngroups, groupSize int)
+TEXT ·dequantQ8AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ q+8(FP), SI
+	MOVQ scales+16(FP), R8
+	MOVQ biases+24(FP), R9
+	MOVQ ngroups+32(FP), CX
+	MOVQ groupSize+40(FP), DX
+	DEQROW(Q8F_LOAD, dq8_g, dq8_b)
+	RET

@@ -20,6 +20,12 @@ func rowRange(dst []float32, w *Mat, r, p0 int) {
 		q := w.Q[r*wpr : (r+1)*wpr]
 		sc := w.Scales[r*gpr : (r+1)*gpr]
 		bi := w.Biases[r*gpr : (r+1)*gpr]
+		if dequantGroups != nil && p0%gs == 0 && n%gs == 0 {
+			g0 := p0 / gs
+			if dequantGroups(dst, q[p0*bits/32:], sc[g0:], bi[g0:], bits, gs) {
+				return
+			}
+		}
 		for i := 0; i < n; {
 			col := p0 + i
 			g := col / gs
@@ -29,6 +35,11 @@ func rowRange(dst []float32, w *Mat, r, p0 int) {
 		}
 	}
 }
+
+// dequantGroups, when set, expands whole groups of a quantized row into
+// dst (len a multiple of groupSize; q, scales and biases start at the first
+// group) and reports whether it could.
+var dequantGroups func(dst []float32, q []uint32, scales, biases []float32, bits, groupSize int) bool
 
 // dequantSpan writes scale*q[col+i] + bias for i in [0, len(dst)), where q
 // holds packed bits-wide values.

@@ -86,6 +86,7 @@ func installGeneric() {
 	GELUTanhF32 = geluTanhGo
 	gemmArch = gemmArchGeneric
 	transpose8 = nil
+	dequantGroups = nil
 	dots = rowDotsGo
 	qAct = dotQActRef
 }

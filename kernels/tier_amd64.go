@@ -30,6 +30,7 @@ func installArch(t Tier) {
 		return
 	}
 	transpose8 = transpose8AVX
+	dequantGroups = dequantGroupsAVX2
 	F16ToF32 = widenWith(f16ToF32AVX2)
 	BF16ToF32 = widenWith(bf16ToF32AVX2)
 	F32ToF16 = narrowWith(f32ToF16AVX2)
