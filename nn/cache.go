@@ -137,8 +137,8 @@ func (c *KVCache) ToQuantized(bits, groupSize int) (*QuantizedCache, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.kDim%groupSize != 0 || c.vDim%groupSize != 0 {
-		return nil, fmt.Errorf("nn: quantized cache: head sizes %d/%d are not multiples of the group size %d", c.kDim, c.vDim, groupSize)
+	if c.heads*c.kDim%groupSize != 0 || c.heads*c.vDim%groupSize != 0 {
+		return nil, fmt.Errorf("nn: quantized cache: %d heads of sizes %d/%d are not multiples of the group size %d", c.heads, c.kDim, c.vDim, groupSize)
 	}
 	if c.offset > 0 {
 		k, v := c.State()

@@ -7,8 +7,10 @@ import (
 )
 
 // QuantizedCache is a growing cache that stores keys and values in MLX's
-// affine format (4 or 8 bits, groups of 32, 64 or 128 values along the head
-// dimension) and dequantizes them to F32 for attention. It trades a little
+// affine format (4 or 8 bits, groups of 32, 64 or 128 consecutive values of
+// a position's heads×headDim row, so a group never straddles two heads when
+// the head size is a multiple of the group and covers several small heads
+// otherwise) and dequantizes them to F32 for attention. It trades a little
 // accuracy and some dequantization work per step for 4–8× less cache memory.
 type QuantizedCache struct {
 	bits, group       int
@@ -26,7 +28,7 @@ type quantRows struct {
 }
 
 // NewQuantizedCache returns an empty quantized cache. bits must be 4 or 8 and
-// groupSize 32, 64 or 128; head sizes must be multiples of groupSize.
+// groupSize 32, 64 or 128; heads×head size must be a multiple of groupSize.
 func NewQuantizedCache(bits, groupSize int) (*QuantizedCache, error) {
 	if bits != 4 && bits != 8 {
 		return nil, fmt.Errorf("nn: quantized cache: %d bits unsupported (want 4 or 8)", bits)
@@ -44,8 +46,8 @@ func (c *QuantizedCache) Bits() int { return c.bits }
 func (c *QuantizedCache) GroupSize() int { return c.group }
 
 func (r *quantRows) append(x *tensor.Tensor, bits, group int) {
-	rows := x.Dim(0) * x.Dim(1)
-	flat := x.Reshape(rows, x.Dim(2))
+	rows := x.Dim(0)
+	flat := x.Reshape(rows, x.Dim(1)*x.Dim(2))
 	qt, err := tensor.Quantize(flat, bits, group)
 	if err != nil {
 		panic(err) // a *tensor.ShapeError or *DTypeError
@@ -82,9 +84,9 @@ func (c *QuantizedCache) releaseScratch() {
 // released by the next Update.
 func (c *QuantizedCache) Update(k, v *tensor.Tensor) (*tensor.Tensor, *tensor.Tensor, tensor.AttentionOptions) {
 	n, h, kd, vd := kvShape("QuantizedCache.Update", k, v, c.heads, c.kDim, c.vDim)
-	if kd%c.group != 0 || vd%c.group != 0 {
+	if h*kd%c.group != 0 || h*vd%c.group != 0 {
 		panic(&tensor.ShapeError{Op: "QuantizedCache.Update", Shapes: [][]int{k.Shape(), v.Shape()},
-			Reason: fmt.Sprintf("head sizes must be multiples of the group size %d", c.group)})
+			Reason: fmt.Sprintf("heads×head sizes must be multiples of the group size %d", c.group)})
 	}
 	c.heads, c.kDim, c.vDim = h, kd, vd
 	c.k.append(k, c.bits, c.group)
@@ -92,9 +94,8 @@ func (c *QuantizedCache) Update(k, v *tensor.Tensor) (*tensor.Tensor, *tensor.Te
 	start := c.offset
 	c.offset += n
 	c.releaseScratch()
-	rows := c.offset * h
-	c.scratchK = c.k.dequantize(rows, kd, c.bits, c.group)
-	c.scratchV = c.v.dequantize(rows, vd, c.bits, c.group)
+	c.scratchK = c.k.dequantize(c.offset, h*kd, c.bits, c.group)
+	c.scratchV = c.v.dequantize(c.offset, h*vd, c.bits, c.group)
 	return c.scratchK.Reshape(c.offset, h, kd), c.scratchV.Reshape(c.offset, h, vd),
 		tensor.AttentionOptions{Causal: true, QueryOffset: start}
 }
@@ -109,8 +110,8 @@ func (c *QuantizedCache) Offset() int { return c.offset }
 func (c *QuantizedCache) Trim(n int) int {
 	n = min(max(n, 0), c.offset)
 	c.offset -= n
-	c.k.truncate(c.offset*c.heads, c.kDim, c.bits, c.group)
-	c.v.truncate(c.offset*c.heads, c.vDim, c.bits, c.group)
+	c.k.truncate(c.offset, c.heads*c.kDim, c.bits, c.group)
+	c.v.truncate(c.offset, c.heads*c.vDim, c.bits, c.group)
 	c.releaseScratch()
 	return n
 }
@@ -129,8 +130,7 @@ func (c *QuantizedCache) State() (*tensor.Tensor, *tensor.Tensor) {
 	if c.offset == 0 {
 		return nil, nil
 	}
-	rows := c.offset * c.heads
-	k := c.k.dequantize(rows, c.kDim, c.bits, c.group).Reshape(c.offset, c.heads, c.kDim)
-	v := c.v.dequantize(rows, c.vDim, c.bits, c.group).Reshape(c.offset, c.heads, c.vDim)
+	k := c.k.dequantize(c.offset, c.heads*c.kDim, c.bits, c.group).Reshape(c.offset, c.heads, c.kDim)
+	v := c.v.dequantize(c.offset, c.heads*c.vDim, c.bits, c.group).Reshape(c.offset, c.heads, c.vDim)
 	return k, v
 }

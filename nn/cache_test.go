@@ -219,8 +219,15 @@ func TestKVCacheToQuantized(t *testing.T) {
 	if d := maxAbsDiff(ks.Data(), k.Data()); d > 0.05 {
 		t.Fatalf("8-bit round trip error %g", d)
 	}
-	if _, err := c.ToQuantized(8, 128); err == nil {
-		t.Fatal("head size 64 with group 128 accepted")
+	// Groups run along a position's heads×headDim row: 2×64 fits groups of
+	// 128 (each spanning both heads), 2×48 does not.
+	if _, err := c.ToQuantized(8, 128); err != nil {
+		t.Fatalf("2 heads of 64 with group 128: %v", err)
+	}
+	odd := NewKVCache()
+	odd.Update(randTensor(r, 3, 2, 48), randTensor(r, 3, 2, 48))
+	if _, err := odd.ToQuantized(8, 64); err == nil {
+		t.Fatal("2 heads of 48 with group 64 accepted")
 	}
 }
 
