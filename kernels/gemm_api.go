@@ -1,9 +1,17 @@
 package kernels
 
+import "sync"
+
 // gemmNT is GemmNT on the blocked driver. Small m (decode, a few tokens)
-// streams weight rows through MatVec in L2-sized row blocks instead, which
-// reads each weight once without packing.
+// streams weight rows in L2-sized row blocks instead, which reads each
+// weight once without packing: through MatVec for float32 weights or a
+// single row, and for other formats converted once per block to float32 so
+// that every row of A reuses the conversion.
 func gemmNT(c []float32, ldc int, a []float32, lda, m int, w *Mat, lo, hi int) {
+	if m > 1 && m <= gemmArch.smallM && w.Format != FormatF32 {
+		gemmNTSmallConvert(c, ldc, a, lda, m, w, lo, hi)
+		return
+	}
 	if m <= gemmArch.smallM {
 		k := w.Cols
 		rb := max(1, smallMRowBytes/max(1, k*bytesPerValue(w)))
@@ -17,6 +25,38 @@ func gemmNT(c []float32, ldc int, a []float32, lda, m int, w *Mat, lo, hi int) {
 	}
 	src := bSource{w: w, lo: lo}
 	gemmBlocked(m, hi-lo, w.Cols, a, lda, &src, c, ldc, false)
+}
+
+// convRowBytes is the float32 bytes of one converted row block.
+const convRowBytes = 128 << 10
+
+var convPool sync.Pool
+
+func gemmNTSmallConvert(c []float32, ldc int, a []float32, lda, m int, w *Mat, lo, hi int) {
+	k := w.Cols
+	rb := max(1, convRowBytes/(4*max(1, k)))
+	bp, _ := convPool.Get().(*[]float32)
+	if bp == nil {
+		bp = new([]float32)
+	}
+	defer convPool.Put(bp)
+	if cap(*bp) < rb*k {
+		*bp = make([]float32, rb*k)
+	}
+	buf := (*bp)[:rb*k]
+	for r0 := lo; r0 < hi; r0 += rb {
+		r1 := min(hi, r0+rb)
+		for r := r0; r < r1; r++ {
+			rowRange(buf[(r-r0)*k:(r-r0+1)*k], w, r, 0)
+		}
+		for i := 0; i < m; i++ {
+			ai := a[i*lda : i*lda+k]
+			ci := c[i*ldc+r0-lo : i*ldc+r1-lo]
+			for j := range ci {
+				ci[j] = DotF32(ai, buf[j*k:(j+1)*k])
+			}
+		}
+	}
 }
 
 // smallMRowBytes is the weight bytes one row block of the small-m path
