@@ -3,13 +3,14 @@ package tensor
 import (
 	"fmt"
 	"math"
+
+	"github.com/govlm/govlm/kernels"
 )
 
 // Activations are element-wise on F32 tensors and return a new tensor; the
 // *InPlace forms overwrite their argument. They panic with a *DTypeError on
 // other dtypes.
 
-const sqrt2OverPi = 0.7978845608028654 // √(2/π)
 
 // GELU returns x·Φ(x) with the exact error function (PyTorch's default
 // "gelu").
@@ -40,11 +41,8 @@ func SiLUInPlace(x *Tensor) { unaryInPlace("SiLUInPlace", x, siluSlice) }
 // up have the same shape.
 func SwiGLU(gate, up *Tensor) *Tensor {
 	out := gated("SwiGLU", gate, up)
-	parallelSlices(out.f32, up.f32, func(d, u []float32) {
-		siluSlice(d)
-		for i := range d {
-			d[i] *= u[i]
-		}
+	parallelSlices(out.f32, gate.f32, up.f32, func(d, g, u []float32) {
+		kernels.SiLUMulF32(d, g, u)
 	})
 	return out
 }
@@ -57,8 +55,8 @@ func GeGLU(gate, up *Tensor, tanhApprox bool) *Tensor {
 	if tanhApprox {
 		f = geluTanhSlice
 	}
-	parallelSlices(out.f32, up.f32, func(d, u []float32) {
-		f(d)
+	parallelSlices(out.f32, gate.f32, up.f32, func(d, g, u []float32) {
+		f(d, g)
 		for i := range d {
 			d[i] *= u[i]
 		}
@@ -66,72 +64,69 @@ func GeGLU(gate, up *Tensor, tanhApprox bool) *Tensor {
 	return out
 }
 
+// gated validates the operands of a gated activation and returns its
+// output, not yet written.
 func gated(op string, gate, up *Tensor) *Tensor {
 	gate.wantF32(op)
 	up.wantF32(op)
 	if !sameShape(gate.shape, up.shape) {
 		panic(shapeErr(op, "gate and up must have the same shape", gate, up))
 	}
-	return gate.Clone()
+	return empty(gate.shape...)
 }
 
 const actGrain = 16384 // elements per parallel chunk of an activation
 
-func unary(op string, x *Tensor, f func([]float32)) *Tensor {
-	x.wantF32(op)
-	out := x.Clone()
-	parallelSlices(out.f32, nil, func(d, _ []float32) { f(d) })
+// unary returns f applied to x; f(dst, src) writes dst from src and may be
+// called with dst and src the same slice.
+func unary(op string, x *Tensor, f func(dst, src []float32)) *Tensor {
+	xd := x.wantF32(op)
+	out := empty(x.shape...)
+	parallelSlices(out.f32, xd, nil, func(d, s, _ []float32) { f(d, s) })
 	return out
 }
 
-func unaryInPlace(op string, x *Tensor, f func([]float32)) {
-	parallelSlices(x.wantF32(op), nil, func(d, _ []float32) { f(d) })
+func unaryInPlace(op string, x *Tensor, f func(dst, src []float32)) {
+	xd := x.wantF32(op)
+	parallelSlices(xd, xd, nil, func(d, s, _ []float32) { f(d, s) })
 }
 
-// parallelSlices calls fn on matching chunks of d and (when not nil) u.
-func parallelSlices(d, u []float32, fn func(d, u []float32)) {
+// parallelSlices calls fn on matching chunks of d, a and (when not nil) b.
+func parallelSlices(d, a, b []float32, fn func(d, a, b []float32)) {
 	parFor(len(d), actGrain, func(lo, hi int) {
-		if u == nil {
-			fn(d[lo:hi], nil)
+		if b == nil {
+			fn(d[lo:hi], a[lo:hi], nil)
 			return
 		}
-		fn(d[lo:hi], u[lo:hi])
+		fn(d[lo:hi], a[lo:hi], b[lo:hi])
 	})
 }
 
-func geluSlice(d []float32) {
-	for i, v := range d {
+func geluSlice(d, s []float32) {
+	for i, v := range s[:len(d)] {
 		x := float64(v)
 		d[i] = float32(0.5 * x * (1 + math.Erf(x/math.Sqrt2)))
 	}
 }
 
-// geluTanhSlice uses 0.5·(1 + tanh(u)) = σ(2u), which stays accurate for
-// every u with a float32 exponential.
-func geluTanhSlice(d []float32) {
-	for i, x := range d {
-		u := sqrt2OverPi * (x + 0.044715*x*x*x)
-		d[i] = x / (1 + expf(-2*u))
-	}
-}
+// geluTanhSlice and siluSlice are the vectorised kernels; tanh-GELU uses
+// 0.5·(1 + tanh(u)) = σ(2u), which stays accurate for every u.
+func geluTanhSlice(d, s []float32) { kernels.GELUTanhF32(d, s[:len(d)]) }
 
-func siluSlice(d []float32) {
-	for i, v := range d {
-		d[i] = v / (1 + expf(-v))
-	}
-}
+func siluSlice(d, s []float32) { kernels.SiLUF32(d, s[:len(d)]) }
 
-func quickGELUSlice(d []float32) {
-	for i, v := range d {
+func quickGELUSlice(d, s []float32) {
+	for i, v := range s[:len(d)] {
 		d[i] = v / (1 + expf(-1.702*v))
 	}
 }
 
-func reluSlice(d []float32) {
-	for i, v := range d {
+func reluSlice(d, s []float32) {
+	for i, v := range s[:len(d)] {
 		if !(v > 0) {
-			d[i] = 0
+			v = 0
 		}
+		d[i] = v
 	}
 }
 
@@ -162,7 +157,7 @@ func SoftcapInPlace(x *Tensor, cap float32) {
 		x.wantF32("SoftcapInPlace")
 		return
 	}
-	unaryInPlace("SoftcapInPlace", x, func(d []float32) {
+	unaryInPlace("SoftcapInPlace", x, func(d, _ []float32) {
 		for i, v := range d {
 			d[i] = cap * float32(math.Tanh(float64(v/cap)))
 		}
