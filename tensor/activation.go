@@ -11,7 +11,6 @@ import (
 // *InPlace forms overwrite their argument. They panic with a *DTypeError on
 // other dtypes.
 
-
 // GELU returns x·Φ(x) with the exact error function (PyTorch's default
 // "gelu").
 func GELU(x *Tensor) *Tensor { return unary("GELU", x, geluSlice) }
