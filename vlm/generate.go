@@ -149,7 +149,10 @@ func run(ctx context.Context, model LanguageModel, dec streamDecoder, eos []int3
 			reason = StopCancelled
 			break
 		}
-		maybeQuantize(caches, p)
+		if err := maybeQuantize(caches, p); err != nil {
+			yield(Chunk{}, Errorf(KindGeneration, "kv-bits %d: %v", p.KVBits, err))
+			return
+		}
 		logits, err := forward(model, []int32{tok}, caches)
 		if err != nil {
 			yield(Chunk{}, fmt.Errorf("decoding step %d: %w", info.GenerationTokens, err))
@@ -200,10 +203,12 @@ func rate(n int, d time.Duration) float64 {
 }
 
 // maybeQuantize replaces growing caches by quantized ones once they hold
-// more than QuantizedKVStart positions (mlx-lm's kv_bits behaviour).
-func maybeQuantize(caches []nn.Cache, p GenerateParameters) {
+// more than QuantizedKVStart positions (mlx-lm's kv_bits behaviour). A
+// cache whose rows do not fit the group size is an error rather than a
+// silent fall-back to F32: the caller asked for the memory saving.
+func maybeQuantize(caches []nn.Cache, p GenerateParameters) error {
 	if p.KVBits == 0 {
-		return
+		return nil
 	}
 	for i, c := range caches {
 		kv, ok := c.(*nn.KVCache)
@@ -212,8 +217,9 @@ func maybeQuantize(caches []nn.Cache, p GenerateParameters) {
 		}
 		q, err := kv.ToQuantized(p.KVBits, p.KVGroupSize)
 		if err != nil {
-			continue // head size not a multiple of the group: keep F32
+			return err
 		}
 		caches[i] = q
 	}
+	return nil
 }

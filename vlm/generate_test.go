@@ -78,10 +78,20 @@ func TestTokensMatchFullRecompute(t *testing.T) {
 func TestTokensQuantizedKVCache(t *testing.T) {
 	m := newBoundTinyModel(t, tinyCfg, 1)
 	want := greedyReference(t, m, tinyPrompt, 1)
-	// Head size 8 is not a multiple of any supported group: the caches stay
-	// in float32 and the tokens must not change.
-	got := collectTokens(t, m, tinyPrompt, GenerateParameters{MaxTokens: 6, KVBits: 8, QuantizedKVStart: 2}, nil)
-	if len(got) != 6 || got[0] != want[0] {
+	// Two heads of 8 fit no supported group (32, 64, 128): asking for a
+	// quantized cache is an error, not a silent fall-back to float32.
+	var err error
+	for _, e := range Tokens(context.Background(), m, &LMInput{Tokens: tinyPrompt},
+		GenerateParameters{MaxTokens: 6, KVBits: 8, KVGroupSize: 32, QuantizedKVStart: 2}, nil) {
+		if e != nil {
+			err = e
+		}
+	}
+	if !errors.Is(err, ErrGeneration) || !strings.Contains(err.Error(), "group size 32") {
+		t.Fatalf("err = %v, want a generation error naming the group size", err)
+	}
+	// Without kv-bits the same request runs.
+	if got := collectTokens(t, m, tinyPrompt, GenerateParameters{MaxTokens: 6}, nil); got[0] != want[0] {
 		t.Fatalf("got %v, first greedy token %d", got, want[0])
 	}
 }
