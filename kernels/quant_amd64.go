@@ -92,8 +92,8 @@ func dotQ4FAVX2(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, g
 //go:noescape
 func dotQ8FAVX2(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
 
-// dotQ4FAVX512 and dotQ8FAVX512 are the sixteen-wide versions
-// (groupSize a multiple of 16).
+// dotQ4FAVX512 and dotQ8FAVX512 are the sixteen-wide versions, two
+// independent accumulators per group (groupSize a multiple of 32).
 //
 //go:noescape
 func dotQ4FAVX512(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
@@ -104,8 +104,8 @@ func dotQ8FAVX512(x *float32, q *uint32, scales, biases, gsum *float32, ngroups,
 // dotQAVX512 adapts dotQ4FAVX512/dotQ8FAVX512 to rowDots.q.
 func dotQAVX512(x []float32, q []uint32, scales, biases, gsum []float32, bits, groupSize int) float32 {
 	ng := len(scales)
-	if ng == 0 || groupSize%16 != 0 {
-		return dotQGo(x, q, scales, biases, gsum, bits, groupSize)
+	if ng == 0 || groupSize%32 != 0 {
+		return dotQAVX2(x, q, scales, biases, gsum, bits, groupSize)
 	}
 	_ = biases[ng-1]
 	_ = gsum[ng-1]

@@ -409,25 +409,31 @@ GLOBL qPermLo<>(SB), RODATA|NOPTR, $64
 	VINSERTI32X8 $1, Y12, Z12, Z12      \
 	VPBROADCASTD qShifts<>+32(SB), Z11  \
 	VPXORD Z8, Z8, Z8      \
-	VXORPS X9, X9, X9      \
-	SHRQ   $4, DX          \
+	VPXORD Z9, Z9, Z9      \
+	VXORPS X10, X10, X10   \
+	SHRQ   $5, DX          \
 LG:                        \
 	VPXORD Z6, Z6, Z6      \
+	VPXORD Z7, Z7, Z7      \
 	MOVQ   DX, BX          \
 LB:                        \
 	LOAD                   \
 	VFMADD231PS (DI), Z0, Z6 \
-	ADDQ   $64, DI         \
+	LOAD                   \
+	VFMADD231PS 64(DI), Z0, Z7 \
+	ADDQ   $128, DI        \
 	DECQ   BX              \
 	JNZ    LB              \
 	VFMADD231PS.BCST (R8), Z6, Z8 \
+	VFMADD231PS.BCST (R8), Z7, Z9 \
 	VMOVSS       (R9), X3  \
-	VFMADD231SS  (R12), X3, X9 \
+	VFMADD231SS  (R12), X3, X10 \
 	ADDQ   $4, R8          \
 	ADDQ   $4, R9          \
 	ADDQ   $4, R12         \
 	DECQ   CX              \
 	JNZ    LG              \
+	VADDPS        Z9, Z8, Z8 \
 	VEXTRACTF64X4 $1, Z8, Y1 \
 	VADDPS        Y1, Y8, Y8 \
 	VEXTRACTF128  $1, Y8, X1 \
@@ -436,7 +442,7 @@ LB:                        \
 	VADDPS        X1, X0, X0 \
 	VSHUFPS       $0xB1, X0, X0, X1 \
 	VADDPS        X1, X0, X0 \
-	VADDSS        X9, X0, X0
+	VADDSS        X10, X0, X0
 
 // func dotQ4FAVX512(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
 TEXT ·dotQ4FAVX512(SB), NOSPLIT, $0-60
