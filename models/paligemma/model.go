@@ -68,7 +68,7 @@ func (m *Model) ImageFeatures(pixels *tensor.Tensor) (*tensor.Tensor, error) {
 	}
 	n, per, d := pixels.Dim(0), v.NumPatches(), m.cfg.Text.HiddenSize
 	out := tensor.New(n*per, d)
-	inv := 1 / float32(math.Sqrt(float64(d)))
+	norm := float32(math.Sqrt(float64(d))) // divided, as transformers does
 	for i := range n {
 		h, err := m.Vision.Forward(pixels.Slice(0, i, i+1).Reshape(v.NumChannels, v.ImageSize, v.ImageSize))
 		if err != nil {
@@ -79,7 +79,7 @@ func (m *Model) ImageFeatures(pixels *tensor.Tensor) (*tensor.Tensor, error) {
 		h.Release()
 		fd := f.Data()
 		for j := range fd {
-			fd[j] *= inv
+			fd[j] /= norm
 		}
 		copy(out.Data()[i*per*d:], fd)
 		f.Release()
