@@ -26,6 +26,17 @@ func BenchmarkMatMul(b *testing.B) {
 				}
 				b.ReportMetric(2*float64(m*k*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 			})
+			if m != 1 || (dt != Q8 && dt != Q4) {
+				continue
+			}
+			b.Run(fmt.Sprintf("%dx%dx%d/%v-int", m, k, n, dt), func(b *testing.B) {
+				defer SetIntegerMatVec(SetIntegerMatVec(true))
+				b.SetBytes(int64(weightBytes(weights[dt])))
+				for b.Loop() {
+					MatMul(x, weights[dt]).Release()
+				}
+				b.ReportMetric(2*float64(m*k*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
 		}
 	}
 	for _, s := range []int{1024, 2048} {

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 	"testing"
 )
 
@@ -67,7 +68,40 @@ func TestMatMul(t *testing.T) {
 				assertShape(t, "out", got, m, n)
 				assertClose(t, "matmul", got.Data(), want, 1e-5, 1e-5)
 				withWorkers(t, "matmul", func() []float32 { return MatMul(x, w).Data() })
+				if m != 1 || (dt != Q4 && dt != Q8) {
+					return
+				}
+				defer SetIntegerMatVec(SetIntegerMatVec(true))
+				got = MatMul(x, w)
+				assertWithinQ8Bound(t, got.Data(), want, x.Data(), w)
+				withWorkers(t, "integer matvec", func() []float32 { return MatMul(x, w).Data() })
 			})
+		}
+	}
+}
+
+// assertWithinQ8Bound checks one row of a quantized MatMul against the
+// float64 reference with the integer path's error bound (kernels/quant.go):
+// the activation is rounded to 8 bits per block of 32, so row j may be off
+// by Σ_p |s_g·q_jp| · max|x in p's block| / 254, plus float32 rounding.
+func assertWithinQ8Bound(t *testing.T, got, want, x []float32, w *Tensor) {
+	t.Helper()
+	k := len(x)
+	wf := w.ToF32().Data()
+	gpr := k / w.group
+	for j := range want {
+		var bound float64
+		for p := 0; p < k; p++ {
+			var amax float64
+			for _, v := range x[p/32*32 : min(p/32*32+32, k)] {
+				amax = max(amax, math.Abs(float64(v)))
+			}
+			sq := float64(wf[j*k+p]) - float64(w.biases[j*gpr+p/w.group])
+			bound += math.Abs(sq) * amax / 254
+		}
+		bound += 1e-5 * (1 + math.Abs(float64(want[j])))
+		if d := math.Abs(float64(got[j]) - float64(want[j])); d > bound {
+			t.Fatalf("row %d: got %v, want %v (|Δ| %.3g > bound %.3g)", j, got[j], want[j], d, bound)
 		}
 	}
 }
