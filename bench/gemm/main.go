@@ -27,7 +27,12 @@ func main() {
 	memMiB := flag.Int("mem", 1024, "MiB of weights for the bandwidth and matrix-vector measurements")
 	skipGemm := flag.Bool("nogemm", false, "skip the GEMM comparison")
 	skipMem := flag.Bool("nomem", false, "skip the bandwidth measurements")
+	tier := flag.String("tier", "", "kernel tier to use (generic, avx2, avx512, neon; empty: the fastest)")
 	flag.Parse()
+	if err := selectTier(*tier); err != nil {
+		fmt.Fprintln(os.Stderr, "gemm:", err)
+		os.Exit(2)
+	}
 	if err := run(*threads, *blas, *minTime, *shapes, *memMiB, !*skipGemm, !*skipMem); err != nil {
 		fmt.Fprintln(os.Stderr, "gemm:", err)
 		os.Exit(1)
@@ -61,6 +66,19 @@ func run(threads int, blas string, minTime time.Duration, shapes string, memMiB 
 		memory(threads, minTime, memMiB)
 	}
 	return nil
+}
+
+// selectTier switches the kernels to the named tier.
+func selectTier(name string) error {
+	if name == "" {
+		return nil
+	}
+	for _, t := range kernels.Tiers() {
+		if t.String() == name {
+			return kernels.SetTier(t)
+		}
+	}
+	return fmt.Errorf("tier %q not available (have %v)", name, kernels.Tiers())
 }
 
 func parseShape(s string) (m, k, n int, err error) {
