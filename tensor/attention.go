@@ -76,7 +76,8 @@ func Attention(q, k, v *Tensor, opts AttentionOptions) *Tensor {
 //     the rows' visible keys, a row-wise softmax follows (the vectorised
 //     kernels.SoftmaxF32 over the visible range unless a mask or softcap
 //     needs the general path), and a second GEMM multiplies the normalised
-//     weights by V, straight into the output when heads are not grouped.
+//     weights by V, as outᵀ = Vᵀ·Pᵀ with V transposed once per call. Units
+//     are claimed dynamically (causal rows see uneven numbers of keys).
 //   - decode: a unit is one query row, the query heads that share one
 //     key/value head (as GEMM rows) and one fixed chunk of attnKeyChunk keys,
 //     so long contexts still spread over all cores. Each unit leaves an
@@ -191,61 +192,70 @@ func (c *attnCtx) prefill() {
 	rows := max(1, attnTileM/g) // query rows per unit; the GEMMs see rows·g
 	tiles := (c.lq + rows - 1) / rows
 	fast := c.maskB == nil && c.maskF == nil && c.o.Softcap <= 0
-	parFor(tiles*c.hkv, 1, func(u0, u1 int) {
+	// V transposed per key/value head, [hkv, dv, lk]: the second product
+	// is computed as outᵀ = Vᵀ·Pᵀ, whose operands both pack with the fast
+	// transposes and whose dv rows fill the micro-kernel's row blocks.
+	vt, vbox := getScratch(c.hkv * c.dv * c.lk)
+	defer putScratch(vbox)
+	parFor(c.hkv*c.dv, 8, func(r0, r1 int) {
+		for r := r0; r < r1; r++ {
+			kh, e := r/c.dv, r%c.dv
+			row := vt[r*c.lk : (r+1)*c.lk]
+			for j := range row {
+				row[j] = c.vd[(j*c.hkv+kh)*c.dv+e]
+			}
+		}
+	})
+	parTiles(tiles*c.hkv, func(u int) {
 		var sc attnScratch
 		defer sc.release()
-		for u := u0; u < u1; u++ {
-			kh := u % c.hkv
-			i0 := (u / c.hkv) * rows
-			n := min(rows, c.lq-i0)
-			J0, J1 := c.lk, 0
-			for r := 0; r < n; r++ {
-				if a, b := c.keys(i0 + r); a < b {
-					J0, J1 = min(J0, a), max(J1, b)
-				}
+		kh := u % c.hkv
+		i0 := (u / c.hkv) * rows
+		n := min(rows, c.lq-i0)
+		J0, J1 := c.lk, 0
+		for r := 0; r < n; r++ {
+			if a, b := c.keys(i0 + r); a < b {
+				J0, J1 = min(J0, a), max(J1, b)
 			}
-			w := J1 - J0
-			if w <= 0 {
+		}
+		w := J1 - J0
+		if w <= 0 {
+			return
+		}
+		m := n * g // GEMM rows: (query row r, head kh·g+j) at r·g+j
+		qb, s, ob := sc.get(m*c.d, m*w, m*c.dv)
+		// The scale is folded into the copy of q, so the scores come
+		// out of the first GEMM already scaled.
+		for r := 0; r < n; r++ {
+			src := c.qd[((i0+r)*c.hq+kh*g)*c.d:][:g*c.d]
+			dst := qb[r*g*c.d : (r+1)*g*c.d]
+			for e, v := range src {
+				dst[e] = v * c.o.Scale
+			}
+		}
+		kernels.GemmF32NT(m, w, c.d, qb, c.d, c.kd[(J0*c.hkv+kh)*c.d:], c.hkv*c.d, s, w, false)
+		for ρ := 0; ρ < m; ρ++ {
+			row := s[ρ*w : (ρ+1)*w]
+			if fast {
+				c.softmaxVisible(row, i0+ρ/g, J0)
 				continue
 			}
-			m := n * g // GEMM rows: (query row r, head kh·g+j) at r·g+j
-			qb, s, ob := sc.get(m*c.d, m*w, m*c.dv)
-			// The scale is folded into the copy of q, so the scores come
-			// out of the first GEMM already scaled.
-			for r := 0; r < n; r++ {
-				src := c.qd[((i0+r)*c.hq+kh*g)*c.d:][:g*c.d]
-				dst := qb[r*g*c.d : (r+1)*g*c.d]
-				for e, v := range src {
-					dst[e] = v * c.o.Scale
-				}
-			}
-			kernels.GemmF32NT(m, w, c.d, qb, c.d, c.kd[(J0*c.hkv+kh)*c.d:], c.hkv*c.d, s, w, false)
-			for ρ := 0; ρ < m; ρ++ {
-				row := s[ρ*w : (ρ+1)*w]
-				if fast {
-					c.softmaxVisible(row, i0+ρ/g, J0)
-					continue
-				}
-				mx := c.scoreRow(row, i0+ρ/g, kh*g+ρ%g, J0, 1)
-				if math.IsInf(float64(mx), -1) {
-					clear(row)
-					continue
-				}
-				inv := 1 / expShiftSum(row, mx)
-				for x := range row {
-					row[x] *= inv
-				}
-			}
-			// The weights are normalised, so the second GEMM's rows are the
-			// outputs. Without grouping (g = 1) they land in place.
-			dst := c.od[(i0*c.hq+kh*g)*c.dv:]
-			if g == 1 {
-				kernels.GemmF32NN(m, c.dv, w, s, w, c.vd[(J0*c.hkv+kh)*c.dv:], c.hkv*c.dv, dst, c.hq*c.dv, false)
+			mx := c.scoreRow(row, i0+ρ/g, kh*g+ρ%g, J0, 1)
+			if math.IsInf(float64(mx), -1) {
+				clear(row)
 				continue
 			}
-			kernels.GemmF32NN(m, c.dv, w, s, w, c.vd[(J0*c.hkv+kh)*c.dv:], c.hkv*c.dv, ob, c.dv, false)
-			for r := 0; r < n; r++ {
-				copy(dst[r*c.hq*c.dv:][:g*c.dv], ob[r*g*c.dv:(r+1)*g*c.dv])
+			inv := 1 / expShiftSum(row, mx)
+			for x := range row {
+				row[x] *= inv
+			}
+		}
+		// The weights are normalised, so outᵀ's columns are the outputs.
+		kernels.GemmF32NT(c.dv, m, w, vt[kh*c.dv*c.lk+J0:], c.lk, s, w, ob, m, false)
+		for ρ := 0; ρ < m; ρ++ {
+			dst := c.od[((i0+ρ/g)*c.hq+kh*g+ρ%g)*c.dv:][:c.dv]
+			for e := range dst {
+				dst[e] = ob[e*m+ρ]
 			}
 		}
 	})

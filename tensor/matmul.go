@@ -45,7 +45,10 @@ func MatMulBias(x, w, b *Tensor) *Tensor {
 	if b.Len() != n {
 		panic(shapeErr("MatMulBias", fmt.Sprintf("bias must hold %d values", n), x, w, b))
 	}
-	addRows(out.f32, bd)
+	rows := out.Len() / max(n, 1)
+	parFor(rows, max(1, actGrain/max(n, 1)), func(r0, r1 int) {
+		addRows(out.f32[r0*n:r1*n], bd)
+	})
 	return out
 }
 
