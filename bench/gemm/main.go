@@ -5,6 +5,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -42,24 +43,24 @@ func main() {
 func run(threads int, blas string, minTime time.Duration, shapes string, memMiB int, doGemm, doMem bool) error {
 	fmt.Printf("# govlm kernels tier %v, %d threads, GOMAXPROCS %d, %s/%s\n", kernels.CurrentTier(), threads, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
 	if doGemm {
-		fmt.Printf("%-18s %12s %12s %8s\n", "GEMM m×k×n", "govlm GF/s", "OpenBLAS GF/s", "ratio")
+		fmt.Printf("%-18s %23s %23s %14s\n", "GEMM m×k×n", "govlm GF/s mean/best", "OpenBLAS GF/s mean/best", "ratio mean/best")
 		for _, s := range strings.Split(shapes, ",") {
 			m, k, n, err := parseShape(s)
 			if err != nil {
 				return err
 			}
-			ours := gemmGFLOPS(m, k, n, threads, minTime)
-			theirs := 0.0
+			ours, oursBest := gemmGFLOPS(m, k, n, threads, minTime)
+			var theirs, theirsBest float64
 			if blas != "" {
-				if theirs, err = openblasGFLOPS(blas, m, k, n, threads, minTime); err != nil {
+				if theirs, theirsBest, err = openblasGFLOPS(blas, m, k, n, threads, minTime); err != nil {
 					return err
 				}
 			}
 			ratio := "-"
 			if theirs > 0 {
-				ratio = fmt.Sprintf("%.2f", ours/theirs)
+				ratio = fmt.Sprintf("%.2f / %.2f", ours/theirs, oursBest/theirsBest)
 			}
-			fmt.Printf("%-18s %12.1f %12.1f %8s\n", s, ours, theirs, ratio)
+			fmt.Printf("%-18s %11.1f / %-9.1f %11.1f / %-9.1f %14s\n", s, ours, oursBest, theirs, theirsBest, ratio)
 		}
 	}
 	if doMem {
@@ -109,14 +110,24 @@ func parallel(n, threads int, f func(lo, hi int)) {
 // timeIt calls f until minTime has passed (after one warm-up call) and
 // returns the mean seconds per call.
 func timeIt(minTime time.Duration, f func()) float64 {
+	mean, _ := timeCalls(minTime, f)
+	return mean
+}
+
+// timeCalls returns the mean and the fastest seconds per call of f over
+// minTime (after one warm-up call).
+func timeCalls(minTime time.Duration, f func()) (mean, best float64) {
 	f()
 	reps := 0
+	best = 1e30
 	start := time.Now()
 	for time.Since(start) < minTime {
+		t := time.Now()
 		f()
+		best = min(best, time.Since(t).Seconds())
 		reps++
 	}
-	return time.Since(start).Seconds() / float64(reps)
+	return time.Since(start).Seconds() / float64(reps), best
 }
 
 func randSlice(n int) []float32 {
@@ -128,30 +139,38 @@ func randSlice(n int) []float32 {
 	return s
 }
 
-func gemmGFLOPS(m, k, n, threads int, minTime time.Duration) float64 {
+// gemmGFLOPS returns GFLOPS from the mean and from the fastest call.
+func gemmGFLOPS(m, k, n, threads int, minTime time.Duration) (mean, best float64) {
 	a := randSlice(m * k)
 	w := &kernels.Mat{Format: kernels.FormatF32, Rows: n, Cols: k, F32: randSlice(n * k)}
 	c := make([]float32, m*n)
-	sec := timeIt(minTime, func() {
+	ms, bs := timeCalls(minTime, func() {
 		parallel(n, threads, func(lo, hi int) { kernels.GemmNT(c[lo:], n, a, k, m, w, lo, hi) })
 	})
-	return 2 * float64(m) * float64(k) * float64(n) / sec / 1e9
+	flop := 2 * float64(m) * float64(k) * float64(n)
+	return flop / ms / 1e9, flop / bs / 1e9
 }
 
-// openblasGFLOPS runs the C timer and parses its one-line report.
-func openblasGFLOPS(bin string, m, k, n, threads int, minTime time.Duration) (float64, error) {
+// openblasGFLOPS runs the C timer and parses its one-line report (mean and
+// fastest-call GFLOPS).
+func openblasGFLOPS(bin string, m, k, n, threads int, minTime time.Duration) (mean, best float64, err error) {
 	cmd := exec.Command(bin, strconv.Itoa(m), strconv.Itoa(k), strconv.Itoa(n), strconv.FormatFloat(minTime.Seconds(), 'f', 3, 64))
 	cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS="+strconv.Itoa(threads))
 	out, err := cmd.Output()
 	if err != nil {
-		return 0, fmt.Errorf("running %s: %w", bin, err)
+		return 0, 0, fmt.Errorf("running %s: %w", bin, err)
 	}
 	sc := bufio.NewScanner(strings.NewReader(string(out)))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) == 8 && f[0] == "openblas" {
-			return strconv.ParseFloat(f[7], 64)
+		if len(f) == 9 && f[0] == "openblas" {
+			mean, err1 := strconv.ParseFloat(f[7], 64)
+			best, err2 := strconv.ParseFloat(f[8], 64)
+			if err := errors.Join(err1, err2); err != nil {
+				return 0, 0, fmt.Errorf("%s: parsing %q: %w", bin, sc.Text(), err)
+			}
+			return mean, best, nil
 		}
 	}
-	return 0, fmt.Errorf("%s: unexpected output %q", bin, out)
+	return 0, 0, fmt.Errorf("%s: unexpected output %q", bin, out)
 }

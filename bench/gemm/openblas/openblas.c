@@ -1,6 +1,8 @@
 // openblas: times cblas_sgemm for C = A·Wᵀ (A m×k, W n×k, row-major), the
 // shape govlm's GemmNT computes, and prints one line:
-//   openblas m k n threads reps seconds_per_call gflops
+//   openblas m k n threads reps seconds_per_call gflops best_gflops
+// (gflops from the mean time per call, best_gflops from the fastest call,
+// which is steadier on a shared machine)
 // Build: gcc -O2 -o openblas openblas.c -lopenblas
 // Threads come from OPENBLAS_NUM_THREADS.
 #include <cblas.h>
@@ -34,13 +36,16 @@ int main(int argc, char **argv) {
 	// Warm up (thread start-up, page faults), then time whole calls.
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a, k, w, k, 0.0f, c, n);
 	int reps = 0;
-	double t0 = now(), el;
+	double t0 = now(), el, best = 1e30;
 	do {
+		double t1 = now();
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a, k, w, k, 0.0f, c, n);
+		double d = now() - t1;
+		if (d < best) best = d;
 		reps++;
 		el = now() - t0;
 	} while (el < minSec);
-	double per = el / reps;
-	printf("openblas %d %d %d %d %d %.6g %.2f\n", m, k, n, openblas_get_num_threads(), reps, per, 2.0 * m * k * n / per / 1e9);
+	double per = el / reps, flop = 2.0 * m * k * n;
+	printf("openblas %d %d %d %d %d %.6g %.2f %.2f\n", m, k, n, openblas_get_num_threads(), reps, per, flop / per / 1e9, flop / best / 1e9);
 	return 0;
 }
