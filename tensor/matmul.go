@@ -28,9 +28,17 @@ const (
 // MatMul panics with a *ShapeError or *DTypeError when the operands do not
 // fit (a bug in the calling model).
 func MatMul(x, w *Tensor) *Tensor {
-	x2, out := matmulOperands("MatMul", x, w)
-	m, n := x2.shape[0], w.shape[0]
-	CurrentBackend().MatMul(out.view([]int{m, n}, 0, m*n), x2, w)
+	m, k := matmulCheck("MatMul", x, w)
+	n := w.shape[0]
+	var buf [8]int
+	shape := append(buf[:0], x.shape...)
+	shape[len(shape)-1] = n
+	out := empty(shape...)
+	if _, ok := CurrentBackend().(CPU); ok {
+		cpuMatMul(out.f32, x.f32[:m*k], m, k, w) // no views to allocate
+		return out
+	}
+	CurrentBackend().MatMul(out.view([]int{m, n}, 0, m*n), x.view([]int{m, k}, 0, m*k), w)
 	return out
 }
 
@@ -45,6 +53,10 @@ func MatMulBias(x, w, b *Tensor) *Tensor {
 	if b.Len() != n {
 		panic(shapeErr("MatMulBias", fmt.Sprintf("bias must hold %d values", n), x, w, b))
 	}
+	if len(out.f32) <= actGrain {
+		addRows(out.f32, bd)
+		return out
+	}
 	rows := out.Len() / max(n, 1)
 	parFor(rows, max(1, actGrain/max(n, 1)), func(r0, r1 int) {
 		addRows(out.f32[r0*n:r1*n], bd)
@@ -52,15 +64,9 @@ func MatMulBias(x, w, b *Tensor) *Tensor {
 	return out
 }
 
-func outShape(x *Tensor, n int) []int {
-	s := x.Shape()
-	s[len(s)-1] = n
-	return s
-}
-
-// matmulOperands validates x and w and returns x as a 2-D view plus the
-// 2-D output tensor.
-func matmulOperands(op string, x, w *Tensor) (*Tensor, *Tensor) {
+// matmulCheck validates x and w and returns the rows and columns of x seen
+// as a matrix [m, k].
+func matmulCheck(op string, x, w *Tensor) (m, k int) {
 	x.wantF32(op)
 	w.live(op)
 	if !w.dtype.IsFloat() {
@@ -69,23 +75,20 @@ func matmulOperands(op string, x, w *Tensor) (*Tensor, *Tensor) {
 	if w.Rank() != 2 || x.Rank() < 1 || x.Dim(-1) != w.shape[1] {
 		panic(shapeErr(op, "want x [..., k] and w [n, k]", x, w))
 	}
-	k := w.shape[1]
-	m := 1
-	if k > 0 {
-		m = x.Len() / k
-	} else {
-		m = numel(x.shape[:len(x.shape)-1])
-	}
-	x2 := x.view([]int{m, k}, 0, m*k)
-	return x2, empty(outShape(x, w.shape[0])...)
+	k = w.shape[1]
+	m = numel(x.shape[:len(x.shape)-1])
+	return m, k
 }
 
 // MatMul implements Backend.MatMul.
 func (CPU) MatMul(dst, x, w *Tensor) {
-	m, k := x.shape[0], x.shape[1]
+	cpuMatMul(dst.f32, x.f32, x.shape[0], x.shape[1], w)
+}
+
+// cpuMatMul sets y[m, n] = a[m, k]·wᵀ.
+func cpuMatMul(y, a []float32, m, k int, w *Tensor) {
 	n := w.shape[0]
 	mat := w.Mat()
-	y, a := dst.f32, x.f32
 	if k == 0 {
 		clear(y)
 		return
