@@ -70,3 +70,31 @@ func qActSDOT(q []uint32, scales, biases []float32, bits, groupSize int, act *Ac
 	}
 	return f(&q[0], &scales[0], &biases[0], ng, bpg, &act.Q[0], &act.Scale[0], &act.Sum[0], &act.QSum[0])
 }
+
+// dequantQ4NEON and dequantQ8NEON expand whole groups (groupSize a multiple
+// of 16) of a quantized row, as dequantSpan does per group:
+//
+//	dst[g*groupSize+i] = scales[g]*float32(q_i) + biases[g]
+//
+//go:noescape
+func dequantQ4NEON(dst *float32, q *uint32, scales, biases *float32, ngroups, groupSize int)
+
+//go:noescape
+func dequantQ8NEON(dst *float32, q *uint32, scales, biases *float32, ngroups, groupSize int)
+
+// dequantGroupsNEON adapts the assembly to dequantGroups.
+func dequantGroupsNEON(dst []float32, q []uint32, scales, biases []float32, bits, groupSize int) bool {
+	ng := len(dst) / groupSize
+	if groupSize%16 != 0 || ng == 0 {
+		return false
+	}
+	_ = scales[ng-1]
+	_ = biases[ng-1]
+	_ = q[ng*groupSize*bits/32-1]
+	if bits == 4 {
+		dequantQ4NEON(&dst[0], &q[0], &scales[0], &biases[0], ng, groupSize)
+	} else {
+		dequantQ8NEON(&dst[0], &q[0], &scales[0], &biases[0], ng, groupSize)
+	}
+	return true
+}

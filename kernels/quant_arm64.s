@@ -236,3 +236,97 @@ qdotQ8SDOT_b:
 	FADDS F25, F0, F0
 	FMOVS F0, ret+72(FP)
 	RET
+
+// Group dequantization for GEMM packing: dst = scale·q + bias over whole
+// groups (groupSize a multiple of 16), sixteen values a step.
+
+// func dequantQ4NEON(dst *float32, q *uint32, scales, biases *float32, ngroups, groupSize int)
+TEXT ·dequantQ4NEON(SB), NOSPLIT, $0-48
+	MOVD  dst+0(FP), R0
+	MOVD  q+8(FP), R1
+	MOVD  scales+16(FP), R2
+	MOVD  biases+24(FP), R3
+	MOVD  ngroups+32(FP), R5
+	MOVD  groupSize+40(FP), R6
+	LSR   $4, R6
+	VMOVI $15, V7.B16
+
+dequantQ4NEON_g:
+	FMOVS.P 4(R2), F20
+	FMOVS.P 4(R3), F21
+	VDUP    V21.S[0], V21.S4
+	MOVD    R6, R7
+
+dequantQ4NEON_b:
+	VLD1.P 8(R1), [V0.B8]
+	VAND   V7.B16, V0.B16, V1.B16
+	VUSHR  $4, V0.B16, V0.B16
+	VZIP1  V0.B16, V1.B16, V2.B16
+	VUXTL  V2.B8, V3.H8
+	VUXTL2 V2.B16, V4.H8
+	VUXTL  V3.H4, V8.S4
+	VUXTL2 V3.H8, V9.S4
+	VUXTL  V4.H4, V10.S4
+	VUXTL2 V4.H8, V11.S4
+	WORD $0x6e21d908 // UCVTF V8.S4, V8.S4
+	WORD $0x6e21d929 // UCVTF V9.S4, V9.S4
+	WORD $0x6e21d94a // UCVTF V10.S4, V10.S4
+	WORD $0x6e21d96b // UCVTF V11.S4, V11.S4
+	VORR   V21.B16, V21.B16, V12.B16
+	VORR   V21.B16, V21.B16, V13.B16
+	VORR   V21.B16, V21.B16, V14.B16
+	VORR   V21.B16, V21.B16, V15.B16
+	WORD $0x4f94110c // FMLA V12.S4, V8.S4, V20.S[0]
+	WORD $0x4f94112d // FMLA V13.S4, V9.S4, V20.S[0]
+	WORD $0x4f94114e // FMLA V14.S4, V10.S4, V20.S[0]
+	WORD $0x4f94116f // FMLA V15.S4, V11.S4, V20.S[0]
+	VST1.P [V12.S4, V13.S4, V14.S4, V15.S4], 64(R0)
+	SUBS $1, R7
+	BNE  dequantQ4NEON_b
+	SUBS $1, R5
+	BNE  dequantQ4NEON_g
+	RET
+
+// func dequantQ8NEON(dst *float32, q *uint32, scales, biases *float32, ngroups, groupSize int)
+TEXT ·dequantQ8NEON(SB), NOSPLIT, $0-48
+	MOVD  dst+0(FP), R0
+	MOVD  q+8(FP), R1
+	MOVD  scales+16(FP), R2
+	MOVD  biases+24(FP), R3
+	MOVD  ngroups+32(FP), R5
+	MOVD  groupSize+40(FP), R6
+	LSR   $4, R6
+	VMOVI $15, V7.B16
+
+dequantQ8NEON_g:
+	FMOVS.P 4(R2), F20
+	FMOVS.P 4(R3), F21
+	VDUP    V21.S[0], V21.S4
+	MOVD    R6, R7
+
+dequantQ8NEON_b:
+	VLD1.P 16(R1), [V2.B16]
+	VUXTL  V2.B8, V3.H8
+	VUXTL2 V2.B16, V4.H8
+	VUXTL  V3.H4, V8.S4
+	VUXTL2 V3.H8, V9.S4
+	VUXTL  V4.H4, V10.S4
+	VUXTL2 V4.H8, V11.S4
+	WORD $0x6e21d908 // UCVTF V8.S4, V8.S4
+	WORD $0x6e21d929 // UCVTF V9.S4, V9.S4
+	WORD $0x6e21d94a // UCVTF V10.S4, V10.S4
+	WORD $0x6e21d96b // UCVTF V11.S4, V11.S4
+	VORR   V21.B16, V21.B16, V12.B16
+	VORR   V21.B16, V21.B16, V13.B16
+	VORR   V21.B16, V21.B16, V14.B16
+	VORR   V21.B16, V21.B16, V15.B16
+	WORD $0x4f94110c // FMLA V12.S4, V8.S4, V20.S[0]
+	WORD $0x4f94112d // FMLA V13.S4, V9.S4, V20.S[0]
+	WORD $0x4f94114e // FMLA V14.S4, V10.S4, V20.S[0]
+	WORD $0x4f94116f // FMLA V15.S4, V11.S4, V20.S[0]
+	VST1.P [V12.S4, V13.S4, V14.S4, V15.S4], 64(R0)
+	SUBS $1, R7
+	BNE  dequantQ8NEON_b
+	SUBS $1, R5
+	BNE  dequantQ8NEON_g
+	RET

@@ -14,6 +14,7 @@ func installArch(t Tier) {
 		return
 	}
 	gemmArch = gemmArchNEON
+	dequantGroups = dequantGroupsNEON
 	DotF32 = dotF32NEON
 	AxpyF32 = axpyF32NEON
 	dots.f16 = dotHalfNEON(dotF16NEON, f16ToF32)
