@@ -7,14 +7,16 @@ import "github.com/klauspost/cpuid/v2"
 // NEON is part of every arm64 CPU Go supports.
 var available = []Tier{TierGeneric, TierNEON}
 
-// installArch points the dispatch variables at the NEON kernels. Conversions
-// stay in Go on arm64 for now.
+// installArch points the dispatch variables at the NEON kernels. The
+// narrowing conversions (F32ToF16, F32ToBF16) stay in Go on arm64.
 func installArch(t Tier) {
 	if t != TierNEON {
 		return
 	}
 	gemmArch = gemmArchNEON
 	dequantGroups = dequantGroupsNEON
+	F16ToF32 = widenNEON(f16ToF32NEON, F16ToF32Ref)
+	BF16ToF32 = widenNEON(bf16ToF32NEON, BF16ToF32Ref)
 	DotF32 = dotF32NEON
 	AxpyF32 = axpyF32NEON
 	dots.f16 = dotHalfNEON(dotF16NEON, f16ToF32)
