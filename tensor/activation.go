@@ -114,9 +114,16 @@ func geluTanhSlice(d, s []float32) { kernels.GELUTanhF32(d, s[:len(d)]) }
 
 func siluSlice(d, s []float32) { kernels.SiLUF32(d, s[:len(d)]) }
 
+// quickGELUSlice computes x·σ(1.702x) as silu(1.702x)/1.702 with the
+// vectorised SiLU.
 func quickGELUSlice(d, s []float32) {
+	const a = 1.702
 	for i, v := range s[:len(d)] {
-		d[i] = v / (1 + expf(-1.702*v))
+		d[i] = a * v
+	}
+	kernels.SiLUF32(d, d)
+	for i := range d {
+		d[i] *= 1 / a
 	}
 }
 

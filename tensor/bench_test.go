@@ -86,14 +86,18 @@ func BenchmarkNorms(b *testing.B) {
 	x := randT(1, 512, 896)
 	w, bias := randT(2, 896), randT(3, 896)
 	b.Run("RMSNorm/512x896", func(b *testing.B) {
+		c0 := processCPU()
 		for b.Loop() {
 			RMSNorm(x, w, 1e-6, false).Release()
 		}
+		reportCPU(b, c0)
 	})
 	b.Run("LayerNorm/512x896", func(b *testing.B) {
+		c0 := processCPU()
 		for b.Loop() {
 			LayerNorm(x, w, bias, 1e-6).Release()
 		}
+		reportCPU(b, c0)
 	})
 	b.Run("Softmax/512x896", func(b *testing.B) {
 		for b.Loop() {
@@ -143,6 +147,13 @@ func BenchmarkVisionTower(b *testing.B) {
 		c0 := processCPU()
 		for b.Loop() {
 			Attention(q, k, v, AttentionOptions{}).Release()
+		}
+		reportCPU(b, c0)
+	})
+	b.Run("QuickGELU/1024x3072", func(b *testing.B) {
+		c0 := processCPU()
+		for b.Loop() {
+			QuickGELU(x4).Release()
 		}
 		reportCPU(b, c0)
 	})

@@ -110,10 +110,7 @@ func (CPU) RMSNorm(dst, x, w *Tensor, eps float32, addOne bool) {
 }
 
 func rmsNormRow(dst, x, w []float32, eps float32, addOne bool) {
-	var ss float64
-	for _, v := range x {
-		ss += float64(v) * float64(v)
-	}
+	ss := sumSquares64(x, 0)
 	inv := float32(1 / math.Sqrt(ss/float64(len(x))+float64(eps)))
 	switch {
 	case w == nil:
@@ -148,18 +145,18 @@ func (CPU) LayerNorm(dst, x, w, b *Tensor, eps float32) {
 }
 
 func layerNormRow(dst, x, w, b []float32, eps float32) {
-	var s float64
-	for _, v := range x {
-		s += float64(v)
-	}
-	mean := s / float64(len(x))
-	var ss float64
-	for _, v := range x {
-		d := float64(v) - mean
-		ss += d * d
-	}
+	mean := sum64(x) / float64(len(x))
+	ss := sumSquares64(x, mean)
 	inv := 1 / math.Sqrt(ss/float64(len(x))+float64(eps))
 	m32, inv32 := float32(mean), float32(inv)
+	dst = dst[:len(x)]
+	if w != nil && b != nil { // the usual case, without per-element branches
+		w, b = w[:len(x)], b[:len(x)]
+		for i, v := range x {
+			dst[i] = (v-m32)*inv32*w[i] + b[i]
+		}
+		return
+	}
 	for i, v := range x {
 		y := (v - m32) * inv32
 		if w != nil {
@@ -170,4 +167,41 @@ func layerNormRow(dst, x, w, b []float32, eps float32) {
 		}
 		dst[i] = y
 	}
+}
+
+// sum64 returns Σx in float64. Four partial sums (element i goes to sum
+// i%4) break the dependency chain of one running sum; the order is fixed,
+// so the result does not depend on anything but x.
+func sum64(x []float32) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += float64(x[i])
+		s1 += float64(x[i+1])
+		s2 += float64(x[i+2])
+		s3 += float64(x[i+3])
+	}
+	for ; i < len(x); i++ {
+		s0 += float64(x[i])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// sumSquares64 returns Σ(x−c)² in float64 with sum64's four partial sums.
+func sumSquares64(x []float32, c float64) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		d0, d1 := float64(x[i])-c, float64(x[i+1])-c
+		d2, d3 := float64(x[i+2])-c, float64(x[i+3])-c
+		s0 += d0 * d0
+		s1 += d1 * d1
+		s2 += d2 * d2
+		s3 += d3 * d3
+	}
+	for ; i < len(x); i++ {
+		d := float64(x[i]) - c
+		s0 += d * d
+	}
+	return (s0 + s1) + (s2 + s3)
 }

@@ -124,3 +124,40 @@ func f32s(v []float64) []float32 {
 	}
 	return out
 }
+
+// The norms' partial sums must handle every width modulo 4.
+func TestNormsOddWidths(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 5, 7, 13} {
+		x := randT(uint64(n), 3, n)
+		w, b := randT(uint64(n+10), n), randT(uint64(n+20), n)
+		assertClose(t, "rmsnorm", RMSNorm(x, w, 1e-6, false).Data(), refRMS(x.Data(), w.Data(), n, 1e-6, false), 1e-6, 1e-5)
+		got := LayerNorm(x, w, b, 1e-5).Data()
+		for r := 0; r < 3; r++ {
+			row := x.Data()[r*n : (r+1)*n]
+			var mean, v float64
+			for _, e := range row {
+				mean += float64(e)
+			}
+			mean /= float64(n)
+			for _, e := range row {
+				v += (float64(e) - mean) * (float64(e) - mean)
+			}
+			v /= float64(n)
+			want := make([]float32, n)
+			for i, e := range row {
+				want[i] = float32((float64(e)-mean)/math.Sqrt(v+1e-5)*float64(w.Data()[i]) + float64(b.Data()[i]))
+			}
+			assertClose(t, "layernorm", got[r*n:(r+1)*n], want, 1e-5, 1e-5)
+		}
+	}
+}
+
+func TestQuickGELUWide(t *testing.T) {
+	x := randT(9, 1037)
+	ScaleInPlace(x, 8)
+	want := make([]float32, x.Len())
+	for i, v := range x.Data() {
+		want[i] = float32(float64(v) / (1 + math.Exp(-1.702*float64(v))))
+	}
+	assertClose(t, "quick_gelu", QuickGELU(x).Data(), want, 1e-6, 1e-5)
+}
