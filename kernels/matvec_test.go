@@ -83,24 +83,37 @@ func TestMatVecQ(t *testing.T) {
 
 func abs32(v float32) float32 { return float32(math.Abs(float64(v))) }
 
-// TestQuantizeActQ8NaN checks that a NaN block (which assembly hands back
-// to Go) still quantizes as the reference does around it.
+// TestQuantizeActQ8NaN checks that NaN and infinite blocks (which assembly
+// hands back to Go) quantize as the reference does, and the blocks around
+// them too.
 func TestQuantizeActQ8NaN(t *testing.T) {
 	forEachTier(t, func(t *testing.T) {
-		x := randF32(rand.New(rand.NewPCG(17, 18)), 4*ActBlock)
-		x[2*ActBlock+5] = float32(math.NaN())
+		for _, special := range []float64{math.NaN(), math.Inf(-1), math.Inf(1)} {
+			testQuantizeSpecial(t, float32(special))
+		}
+	})
+}
+
+func testQuantizeSpecial(t *testing.T, special float32) {
+	t.Helper()
+	{
+		x := randF32(rand.New(rand.NewPCG(17, 18)), 5*ActBlock)
+		x[2*ActBlock+5] = special
 		var got, want ActQ8
 		QuantizeActQ8(&got, x)
 		QuantizeActQ8Ref(&want, x)
-		for b := 0; b < 2; b++ {
-			if got.Scale[b] != want.Scale[b] || got.QSum[b] != want.QSum[b] {
-				t.Fatalf("block %d: scale %v qsum %d, want %v %d", b, got.Scale[b], got.QSum[b], want.Scale[b], want.QSum[b])
+		for b := range want.Scale {
+			gs, ws := got.Scale[b], want.Scale[b]
+			if gs != ws && !(gs != gs && ws != ws) || got.QSum[b] != want.QSum[b] {
+				t.Fatalf("%v: block %d: scale %v qsum %d, want %v %d", special, b, gs, got.QSum[b], ws, want.QSum[b])
 			}
 		}
-		if !math.IsNaN(float64(got.Scale[2])) {
-			t.Fatalf("NaN block: scale %v, want NaN", got.Scale[2])
+		for i := range want.Q {
+			if got.Q[i] != want.Q[i] {
+				t.Fatalf("%v: Q[%d] = %d, want %d", special, i, got.Q[i], want.Q[i])
+			}
 		}
-	})
+	}
 }
 
 func TestQuantizeActQ8(t *testing.T) {

@@ -136,8 +136,8 @@ func dotQAVX2(x []float32, q []uint32, scales, biases, gsum []float32, bits, gro
 // quantBlocksAVX512 quantizes whole 32-value blocks of x as
 // QuantizeActQ8Ref does, writing Q, Scale, Sum (summed in another order,
 // so equal up to float32 rounding), QSum and the derived q4, s4 and s8
-// layouts. It stops before the first block that holds a NaN and returns the
-// number of blocks done.
+// layouts. It stops before the first block that holds a NaN or an infinity
+// and returns the number of blocks done.
 //
 //go:noescape
 func quantBlocksAVX512(x *float32, nblocks int, q, q4 *int8, scale, sum *float32, qsum *int32, s4, s8 *float32) int

@@ -4,7 +4,8 @@
 
 DATA qzConsts<>+0(SB)/4, $0x7fffffff
 DATA qzConsts<>+4(SB)/4, $127.0
-GLOBL qzConsts<>(SB), RODATA|NOPTR, $8
+DATA qzConsts<>+8(SB)/4, $0x7f800000
+GLOBL qzConsts<>(SB), RODATA|NOPTR, $12
 
 // Dword indices that gather the even (then odd) elements of two 16-lane
 // vectors.
@@ -28,7 +29,8 @@ GLOBL qzEven<>(SB), RODATA|NOPTR, $64
 
 // QZ_BLOCK quantizes the 32 floats at SI (see quantBlocksAVX512); evens and
 // odds of the block go to eoff(R13) and eoff+32(R13) in the q4 layout.
-// Jumps to nan when the block holds a NaN.
+// Jumps to nan when the block holds a NaN or an infinity (Go handles those
+// blocks, whose conversions of NaN products the reference defines).
 #define QZ_BLOCK(eoff, zero, next, nan) \
 	VMOVUPS    (SI), Z0                \
 	VMOVUPS    64(SI), Z1              \
@@ -57,6 +59,8 @@ GLOBL qzEven<>(SB), RODATA|NOPTR, $64
 	VMAXPS     X3, X2, X2              \
 	VSHUFPS    $0xB1, X4, X4, X5       \
 	VADDPS     X5, X4, X4              \
+	VUCOMISS   qzConsts<>+8(SB), X2    \
+	JEQ        nan                     \
 	VMOVSS     X4, (R9)                \
 	VXORPS     X6, X6, X6              \
 	VUCOMISS   X6, X2                  \
