@@ -15,10 +15,13 @@
 //
 //   - TierAVX512 (amd64, AVX-512 F/BW/VL/DQ; VNNI used when present)
 //   - TierAVX2 (amd64, AVX2 + FMA + F16C)
-//   - TierNEON (arm64)
+//   - TierNEON (arm64; SDOT for MatVecQ where FEAT_DotProd exists). The
+//     narrowing conversions F32ToF16 and F32ToBF16 stay in Go there.
 //   - TierGeneric: portable Go, the only tier under the build tag purego or
 //     on other architectures. It uses the references for conversions, dot
-//     and axpy, and allocation-free Go drivers for MatVec and the GEMMs.
+//     and axpy, allocation-free Go drivers for MatVec, MatVecQ and the GEMMs,
+//     and a float32 polynomial exp for the row operations. (So purego means
+//     "no assembly"; call the *Ref functions for the references themselves.)
 //
 // SetTier switches tiers (tests and benchmarks run every tier in Tiers()).
 // Each tier's files come in a family: x_amd64.go (declarations, with the
@@ -33,7 +36,9 @@
 // GEMM's speed for every weight type), blocks mc×kc of A into mr-tall
 // panels, and a register-blocked micro-kernel computes mr×nr tiles (8×48 on
 // AVX-512, 6×16 on AVX2, 8×12 on NEON). Up to 16 rows of A (decode, short
-// prompts) skip packing and stream weight rows through MatVec instead.
+// prompts) skip packing: float32 weight rows stream through MatVec, other
+// formats are converted once per L2-sized row block and reused by every
+// row of A.
 //
 // # Quantized decode
 //
