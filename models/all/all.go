@@ -9,6 +9,7 @@ import (
 	_ "github.com/govlm/govlm/models/gemma3"
 	_ "github.com/govlm/govlm/models/idefics3"
 	_ "github.com/govlm/govlm/models/llama"
+	_ "github.com/govlm/govlm/models/paligemma"
 	_ "github.com/govlm/govlm/models/qwen2"
 	_ "github.com/govlm/govlm/models/qwen2vl"
 )
