@@ -19,6 +19,7 @@ const (
 	mmTileN    = 384 // output columns (weight rows) per GemmNT tile
 	mmTileM    = 256 // activation rows per GemmNT tile
 	mvTileN    = 16  // weight rows per MatVec tile
+	mvTileNQ   = 64  // the same for the float path over Q4/Q8 weights
 	gemmMinRow = 2   // from this many rows on, GemmNT replaces MatVec
 )
 
@@ -94,16 +95,23 @@ func cpuMatMul(y, a []float32, m, k int, w *Tensor) {
 		return
 	}
 	if m < gemmMinRow {
-		tiles := (n + mvTileN - 1) / mvTileN
-		if integerMatVec.Load() && (mat.Format == kernels.FormatQ4 || mat.Format == kernels.FormatQ8) {
-			matVecQ(y, mat, a[:k], tiles)
+		quant := mat.Format == kernels.FormatQ4 || mat.Format == kernels.FormatQ8
+		if quant && integerMatVec.Load() {
+			matVecQ(y, mat, a[:k], (n+mvTileN-1)/mvTileN)
 			return
 		}
+		// Every MatVec call on a quantized weight first sums x per group
+		// (and currently allocates that scratch), so those get longer tiles.
+		tile := mvTileN
+		if quant {
+			tile = mvTileNQ
+		}
+		tiles := (n + tile - 1) / tile
 		for i := 0; i < m; i++ {
 			yi, xi := y[i*n:(i+1)*n], a[i*k:(i+1)*k]
-			parFor(tiles, 4, func(t0, t1 int) {
+			parFor(tiles, max(1, 4*mvTileN/tile), func(t0, t1 int) {
 				for t := t0; t < t1; t++ {
-					lo, hi := t*mvTileN, min((t+1)*mvTileN, n)
+					lo, hi := t*tile, min((t+1)*tile, n)
 					kernels.MatVec(yi[lo:hi], mat, lo, hi, xi)
 				}
 			})
