@@ -37,11 +37,12 @@ func BenchmarkGemmNT(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 1))
 	for _, s := range benchGemmShapes {
 		m, k, n := s[0], s[1], s[2]
-		if testing.Short() && m*k*n > 1<<30 {
+		flops := int64(m) * int64(k) * int64(n)
+		if testing.Short() && flops > 1<<30 {
 			continue
 		}
 		for _, mc := range []matCase{{FormatF32, 0}, {FormatF16, 0}, {FormatBF16, 0}, {FormatQ4, 64}, {FormatQ8, 64}} {
-			if mc.format != FormatF32 && m*k*n > 1<<32 {
+			if mc.format != FormatF32 && flops > 1<<32 {
 				continue
 			}
 			var a, c []float32
