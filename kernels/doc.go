@@ -26,7 +26,10 @@
 // SetTier switches tiers (tests and benchmarks run every tier in Tiers()).
 // Each tier's files come in a family: x_amd64.go (declarations, with the
 // reference loop in the doc comment) + x_amd64.s, x_arm64.go + x_arm64.s,
-// with build tags that exclude purego and non-gc compilers.
+// with build tags that exclude purego and non-gc compilers. NEON
+// instructions Go's assembler lacks are WORD-encoded with the instruction in
+// a comment; kernels/_gen/armword (its own module) re-encodes every comment
+// and checks the words.
 //
 // # GEMM
 //
