@@ -1,9 +1,6 @@
 package kernels
 
-import (
-	"math"
-	"unsafe"
-)
+import "math"
 
 // The integer decode path for affine-quantized weights. The activation row x
 // is quantized once per matrix-vector product to signed 8-bit values in
@@ -249,12 +246,4 @@ func quantizeActQ8Go(dst *ActQ8, x []float32) {
 		dst.QSum[b] = qs
 	}
 	dst.fillDerived()
-}
-
-// qBytes views packed quantized words as bytes (little-endian targets only).
-func qBytes(q []uint32) []byte {
-	if len(q) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(&q[0])), 4*len(q))
 }
