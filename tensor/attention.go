@@ -30,11 +30,11 @@ type AttentionOptions struct {
 // k [Lk, Hkv, D] and v [Lk, Hkv, Dv], giving [Lq, Hq, Dv]. Query heads are
 // grouped over key/value heads (Hq a multiple of Hkv; head h reads kv head
 // h/(Hq/Hkv)). The softmax subtracts each row's maximum; a query that may
-// see no key gets zeros. Scores are never materialised for the whole
+// see no key gets zeros. Prefill never materialises the scores of the whole
 // problem: a worker holds one tile of at most 128 (query row, head) pairs ×
-// the visible keys (prefill) or one chunk of 256 keys per head group
-// (decode). Attention
-// panics with a *ShapeError when the shapes disagree.
+// the visible keys. Decode (fewer than 4 query rows) keeps every head's
+// scores over all keys, Hq·Lk values per query row. Attention panics with a
+// *ShapeError when the shapes disagree.
 func Attention(q, k, v *Tensor, opts AttentionOptions) *Tensor {
 	q.wantF32("Attention")
 	k.wantF32("Attention")
@@ -80,9 +80,10 @@ func Attention(q, k, v *Tensor, opts AttentionOptions) *Tensor {
 //     are claimed dynamically (causal rows see uneven numbers of keys).
 //   - decode: a unit is one query row, the query heads that share one
 //     key/value head (as GEMM rows) and one fixed chunk of attnKeyChunk keys,
-//     so long contexts still spread over all cores. Each unit leaves an
-//     unnormalised partial result with its row maxima and sums; the chunks
-//     are then merged in key order.
+//     so long contexts still spread over all cores. Units write their scores
+//     into one row per (query, head); each whole row then goes through the
+//     vectorised softmax; the units multiply their chunk of weights by V;
+//     and the chunks' partial outputs are summed in key order.
 const (
 	attnPrefillRows = 4
 	attnTileM       = 128
@@ -304,73 +305,91 @@ func (c *attnCtx) decode() {
 	chunks := (c.lk + attnKeyChunk - 1) / attnKeyChunk
 	g := c.group
 	units := c.lq * c.hkv * chunks
-	// Per unit: g partial rows of dv outputs, g maxima and g sums.
-	part, pbox := getScratch(units * g * (c.dv + 2))
-	defer putScratch(pbox)
+	fast := c.maskB == nil && c.maskF == nil && c.o.Softcap <= 0
+	// Scratch: q scaled ([lq, hq, d]), the scores of every (query row,
+	// head) over all keys ([lq, hq, lk]) and one partial output per unit
+	// and head of its group ([units, g, dv]).
+	nq, ns := c.lq*c.hq*c.d, c.lq*c.hq*c.lk
+	buf, box := getScratch(nq + ns + units*g*c.dv)
+	defer putScratch(box)
+	qs, sc, part := buf[:nq], buf[nq:nq+ns], buf[nq+ns:]
+	for x, v := range c.qd[:nq] {
+		qs[x] = v * c.o.Scale
+	}
+	// unit splits a unit index into query row, key/value head and the
+	// chunk's visible keys [J0, J1).
+	unit := func(u int) (i, kh, J0, J1 int) {
+		ch := u % chunks
+		kh = (u / chunks) % c.hkv
+		i = u / (chunks * c.hkv)
+		j0, j1 := c.keys(i)
+		return i, kh, max(j0, ch*attnKeyChunk), min(j1, (ch+1)*attnKeyChunk)
+	}
+	// 1. Scaled scores, chunk by chunk.
 	parFor(units, 1, func(u0, u1 int) {
-		buf, box := getScratch(g * attnKeyChunk)
-		defer putScratch(box)
 		for u := u0; u < u1; u++ {
-			ch := u % chunks
-			kh := (u / chunks) % c.hkv
-			i := u / (chunks * c.hkv)
-			out := part[u*g*(c.dv+2) : (u+1)*g*(c.dv+2)]
-			ms, ls, os := out[:g], out[g:2*g], out[2*g:]
-			j0, j1 := c.keys(i)
-			J0, J1 := max(j0, ch*attnKeyChunk), min(j1, (ch+1)*attnKeyChunk)
-			clear(os)
-			clear(ls)
+			i, kh, J0, J1 := unit(u)
 			if J0 >= J1 {
-				for r := range ms {
-					ms[r] = float32(math.Inf(-1))
-				}
 				continue
 			}
-			w := J1 - J0
-			s := buf[:g*w]
-			h0 := kh * g
-			kernels.GemmF32NT(g, w, c.d, c.qd[(i*c.hq+h0)*c.d:], c.d, c.kd[(J0*c.hkv+kh)*c.d:], c.hkv*c.d, s, w, false)
-			for r := 0; r < g; r++ {
-				row := s[r*w : (r+1)*w]
-				m := c.scoreRow(row, i, h0+r, J0, c.o.Scale)
-				ms[r] = m
-				if math.IsInf(float64(m), -1) {
-					clear(row)
-					continue
-				}
-				ls[r] = expShiftSum(row, m)
-			}
-			kernels.GemmF32NN(g, c.dv, w, s, w, c.vd[(J0*c.hkv+kh)*c.dv:], c.hkv*c.dv, os, c.dv, false)
+			row := (i*c.hq + kh*g) * c.lk
+			kernels.GemmF32NT(g, J1-J0, c.d, qs[(i*c.hq+kh*g)*c.d:], c.d, c.kd[(J0*c.hkv+kh)*c.d:], c.hkv*c.d, sc[row+J0:], c.lk, false)
 		}
 	})
-	// Merge the chunks of every (query, head) in key order.
+	// 2. Softmax over each whole row; keys no unit computed (outside the
+	// visible range) become 0.
+	parFor(c.lq*c.hq, 4, func(r0, r1 int) {
+		for rr := r0; rr < r1; rr++ {
+			i, h := rr/c.hq, rr%c.hq
+			row := sc[rr*c.lk : (rr+1)*c.lk]
+			if fast {
+				c.softmaxVisible(row, i, 0)
+				continue
+			}
+			j0, j1 := c.keys(i)
+			if j1 <= j0 {
+				clear(row)
+				continue
+			}
+			clear(row[:j0])
+			clear(row[j1:])
+			mx := c.scoreRow(row[j0:j1], i, h, j0, 1)
+			if math.IsInf(float64(mx), -1) {
+				clear(row)
+				continue
+			}
+			vis := row[j0:j1]
+			inv := 1 / expShiftSum(vis, mx)
+			for x := range vis {
+				vis[x] *= inv
+			}
+		}
+	})
+	// 3. Each chunk's weights times its values.
+	parFor(units, 1, func(u0, u1 int) {
+		for u := u0; u < u1; u++ {
+			i, kh, J0, J1 := unit(u)
+			out := part[u*g*c.dv : (u+1)*g*c.dv]
+			if J0 >= J1 {
+				clear(out)
+				continue
+			}
+			row := (i*c.hq + kh*g) * c.lk
+			kernels.GemmF32NN(g, c.dv, J1-J0, sc[row+J0:], c.lk, c.vd[(J0*c.hkv+kh)*c.dv:], c.hkv*c.dv, out, c.dv, false)
+		}
+	})
+	// 4. The chunks' partial outputs summed in key order.
 	parFor(c.lq*c.hq, 8, func(r0, r1 int) {
 		for rr := r0; rr < r1; rr++ {
 			i, h := rr/c.hq, rr%c.hq
 			kh, r := h/g, h%g
-			base := (i*c.hkv + kh) * chunks
-			m := float32(math.Inf(-1))
-			for ch := 0; ch < chunks; ch++ {
-				m = max(m, part[(base+ch)*g*(c.dv+2)+r])
-			}
 			out := c.od[rr*c.dv : (rr+1)*c.dv]
-			if math.IsInf(float64(m), -1) {
-				continue
-			}
-			var l float32
 			for ch := 0; ch < chunks; ch++ {
-				p := part[(base+ch)*g*(c.dv+2):]
-				mc := p[r]
-				if math.IsInf(float64(mc), -1) {
-					continue
+				u := (i*c.hkv+kh)*chunks + ch
+				p := part[(u*g+r)*c.dv : (u*g+r+1)*c.dv]
+				for e, v := range p {
+					out[e] += v
 				}
-				f := expf(mc - m)
-				l += f * p[g+r]
-				kernels.AxpyF32(f, p[2*g+r*c.dv:2*g+(r+1)*c.dv], out)
-			}
-			inv := 1 / l
-			for e := range out {
-				out[e] *= inv
 			}
 		}
 	})
