@@ -14,10 +14,13 @@ import (
 // packs its activation rows once per tile column and its weight rows once
 // per tile row, so large tiles keep packing (and BF16/Q4/Q8 conversion) small
 // next to the multiply: 256×384 tiles cut the CPU time of SigLIP-sized
-// products by a third against 192×64 ones (bench/RESULTS.md).
+// products by a third against 192×64 ones (bench/RESULTS.md). Products with
+// fewer than mmMinTiles such tiles use smaller ones, which costs a few
+// percent on 2 cores but keeps 16 cores busy.
 const (
 	mmTileN    = 384 // output columns (weight rows) per GemmNT tile
 	mmTileM    = 256 // activation rows per GemmNT tile
+	mmMinTiles = 16  // fewer tiles than this halve the tile size (mmTiles)
 	mvTileN    = 16  // weight rows per MatVec tile
 	mvTileNQ   = 64  // the same for the float path over Q4/Q8 weights
 	gemmMinRow = 2   // from this many rows on, GemmNT replaces MatVec
@@ -118,15 +121,36 @@ func cpuMatMul(y, a []float32, m, k int, w *Tensor) {
 		}
 		return
 	}
-	tn := (n + mmTileN - 1) / mmTileN
-	tm := (m + mmTileM - 1) / mmTileM
+	mt, nt := mmTiles(m, n)
+	tn := (n + nt - 1) / nt
+	tm := (m + mt - 1) / mt
 	parTiles(tn*tm, func(t int) { // tiles differ in size at the edges
-		i0 := (t / tn) * mmTileM
-		i1 := min(i0+mmTileM, m)
-		lo := (t % tn) * mmTileN
-		hi := min(lo+mmTileN, n)
+		i0 := (t / tn) * mt
+		i1 := min(i0+mt, m)
+		lo := (t % tn) * nt
+		hi := min(lo+nt, n)
 		kernels.GemmNT(y[i0*n+lo:], n, a[i0*k:], k, i1-i0, mat, lo, hi)
 	})
+}
+
+// mmTiles returns the tile size of an [m, n] product: mmTileM×mmTileN,
+// halved (rows first, down to half of each) while the product has fewer
+// than mmMinTiles tiles, so that products of about 1024×768 still keep up
+// to 16 cores busy. It depends on the shape only, never on the worker
+// count.
+func mmTiles(m, n int) (mt, nt int) {
+	mt, nt = mmTileM, mmTileN
+	for ((m+mt-1)/mt)*((n+nt-1)/nt) < mmMinTiles {
+		switch {
+		case mt > mmTileM/2:
+			mt /= 2
+		case nt > mmTileN/2:
+			nt /= 2
+		default:
+			return mt, nt
+		}
+	}
+	return mt, nt
 }
 
 var integerMatVec atomic.Bool
