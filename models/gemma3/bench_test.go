@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/govlm/govlm/media"
+	"github.com/govlm/govlm/models/internal/reftest"
 	"github.com/govlm/govlm/nn"
 	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
@@ -76,7 +77,7 @@ func randomBF16(tb testing.TB, m any) map[string]*tensor.Tensor {
 // benchImage is the shared 512×512 astronaut photo when the shared test
 // data is there, else a synthetic 640×480 gradient.
 func benchImage(tb testing.TB) *media.Image {
-	path := filepath.Join(repoRoot(tb), "..", "shared", "testdata", "images", "astronaut.png")
+	path := filepath.Join(reftest.RepoRoot(tb), "..", "shared", "testdata", "images", "astronaut.png")
 	if img, err := media.DecodeFile(path, media.DecodeOptions{}); err == nil {
 		return img
 	}

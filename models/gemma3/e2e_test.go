@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/govlm/govlm/models/internal/reftest"
 	"github.com/govlm/govlm/vlm"
 )
 
@@ -14,14 +15,14 @@ import (
 // vlm.Generate (EOS ids active, none of them is reached in 20 steps), and
 // compares the streamed tokens and text with transformers' greedy run.
 func TestGenerateEndToEnd(t *testing.T) {
-	dir, cases := fixture(t, "gemma3")
-	mc := load(t, dir)
-	for _, c := range cases {
+	f := reftest.Load(t, "gemma3")
+	mc := f.LoadModel(t, endOfTurn)
+	for _, c := range f.Cases {
 		if len(c.CallKwargs) > 0 {
 			continue // pan-and-scan is a processor option, covered by TestVLMFixture
 		}
 		t.Run(c.Name, func(t *testing.T) {
-			in, err := mc.Processor.Prepare(context.Background(), userInput(t, c))
+			in, err := mc.Processor.Prepare(context.Background(), f.UserInput(t, c))
 			if err != nil {
 				t.Fatal(err)
 			}

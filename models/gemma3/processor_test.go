@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/govlm/govlm/media"
+	"github.com/govlm/govlm/models/internal/reftest"
 	"github.com/govlm/govlm/vlm"
 )
 
@@ -55,9 +56,9 @@ func TestExpand(t *testing.T) {
 
 // TestMediaErrors checks the typed errors of inputs Gemma 3 cannot take.
 func TestMediaErrors(t *testing.T) {
-	dir, _ := fixture(t, "gemma3")
-	mc := load(t, dir)
-	img := vlm.ImageSource{Path: filepath.Join(repoRoot(t), "testdata", "images", "astronaut_64x48.png")}
+	f := reftest.Load(t, "gemma3")
+	mc := f.LoadModel(t, endOfTurn)
+	img := vlm.ImageSource{Path: filepath.Join(f.Root, "testdata", "images", "astronaut_64x48.png")}
 	for _, tc := range []struct {
 		name string
 		in   vlm.UserInput

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/govlm/govlm/models/internal/reftest"
 	"github.com/govlm/govlm/vlm"
 )
 
@@ -16,15 +17,15 @@ import (
 // yield the 13 tokens before it and stop with StopEOS after 14 samples; the image case has
 // no EOS in its 20 steps and stops by length.
 func TestGenerateEndToEnd(t *testing.T) {
-	dir, cases := fixture(t, "idefics3")
-	mc := load(t, dir)
+	f := reftest.Load(t, "idefics3")
+	mc := f.LoadModel(t, endOfUtterance)
 	eou, ok := mc.Tokenizer.TokenID("<end_of_utterance>")
 	if !ok || !slices.Contains(mc.EOSTokenIDs, eou) {
 		t.Fatalf("EOS ids %v lack <end_of_utterance>", mc.EOSTokenIDs)
 	}
-	for _, c := range cases[:2] {
+	for _, c := range f.Cases[:2] {
 		t.Run(c.Name, func(t *testing.T) {
-			in, err := mc.Processor.Prepare(context.Background(), userInput(t, c))
+			in, err := mc.Processor.Prepare(context.Background(), f.UserInput(t, c))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,13 +86,13 @@ func TestConfigurationsRegistered(t *testing.T) {
 // not a multiple of the group size) and checks that an image prompt still
 // runs through the tower and the quantized decoder.
 func TestLoadQuantized(t *testing.T) {
-	dir, cases := fixture(t, "smolvlm")
-	mc, err := vlm.Load(context.Background(), vlm.ModelConfiguration{Directory: dir}, vlm.LoadOptions{Quantize: "q4"})
+	f := reftest.Load(t, "smolvlm")
+	mc, err := vlm.Load(context.Background(), vlm.ModelConfiguration{Directory: f.Dir}, vlm.LoadOptions{Quantize: "q4"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer mc.Close()
-	in, err := mc.Processor.Prepare(context.Background(), userInput(t, cases[1]))
+	in, err := mc.Processor.Prepare(context.Background(), f.UserInput(t, f.Cases[1]))
 	if err != nil {
 		t.Fatal(err)
 	}

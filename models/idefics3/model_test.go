@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/govlm/govlm/models/internal/reftest"
 	"github.com/govlm/govlm/vlm"
 )
 
@@ -12,10 +13,10 @@ import (
 // its last <image> token: Prepare must then run every position itself and
 // return the logits of that last row, equal to a full forward pass.
 func TestPrepareEndingInImageToken(t *testing.T) {
-	dir, cases := fixture(t, "idefics3")
-	mc := load(t, dir)
+	f := reftest.Load(t, "idefics3")
+	mc := f.LoadModel(t, endOfUtterance)
 	m := mc.Model.(*Model)
-	in, err := mc.Processor.Prepare(context.Background(), userInput(t, cases[1]))
+	in, err := mc.Processor.Prepare(context.Background(), f.UserInput(t, f.Cases[1]))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/govlm/govlm/media"
-	"github.com/govlm/govlm/safetensors"
+	"github.com/govlm/govlm/models/internal/reftest"
 	"github.com/govlm/govlm/vlm"
 )
 
@@ -90,9 +90,9 @@ func TestNumberWordsAndDuration(t *testing.T) {
 
 // TestMediaErrors checks the typed errors of wrong media.
 func TestMediaErrors(t *testing.T) {
-	idefics, _ := fixture(t, "idefics3")
-	smol, _ := fixture(t, "smolvlm")
-	img := filepath.Join(repoRoot(t), "testdata", "images", "chelsea_80x80.png")
+	idefics := reftest.Load(t, "idefics3").Dir
+	smol := reftest.Load(t, "smolvlm").Dir
+	img := filepath.Join(reftest.RepoRoot(t), "testdata", "images", "chelsea_80x80.png")
 	frames := []*media.Image{media.NewImage(8, 8)}
 	cases := []struct {
 		name, dir string
@@ -109,7 +109,7 @@ func TestMediaErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			mc := load(t, c.dir)
+			mc := reftest.LoadModel(t, c.dir, endOfUtterance)
 			_, err := mc.Processor.Prepare(context.Background(), c.in)
 			var ve *vlm.Error
 			if !errors.Is(err, c.want) || !errors.As(err, &ve) {
@@ -118,7 +118,7 @@ func TestMediaErrors(t *testing.T) {
 		})
 	}
 	t.Run("image tokens without pixels", func(t *testing.T) {
-		mc := load(t, idefics)
+		mc := reftest.LoadModel(t, idefics, endOfUtterance)
 		in, err := mc.Processor.Prepare(context.Background(), vlm.UserInput{Prompt: "hi", Images: []vlm.ImageSource{{Path: img}}})
 		if err != nil {
 			t.Fatal(err)
@@ -131,73 +131,22 @@ func TestMediaErrors(t *testing.T) {
 	})
 }
 
-// copyFixture copies the files of a fixture folder (not its
-// subfolders) into a temporary folder.
-func copyFixture(t *testing.T, dir string) string {
-	t.Helper()
-	out := t.TempDir()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(out, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out
-}
-
 // TestLayout4x loads the fixtures with the transformers 4.x processor files
 // (flat preprocessor_config.json, chat_template.json, 4.x
 // tokenizer_config.json) and checks ids and pixels of the image cases.
 func TestLayout4x(t *testing.T) {
 	for _, name := range []string{"idefics3", "smolvlm"} {
 		t.Run(name, func(t *testing.T) {
-			src, cases := fixture(t, name)
-			dir := copyFixture(t, src)
-			os.Remove(filepath.Join(dir, "processor_config.json"))
-			os.Remove(filepath.Join(dir, "chat_template.jinja"))
-			overlay := filepath.Join(src, "layout_4x")
-			entries, err := os.ReadDir(overlay)
-			if err != nil {
-				t.Skipf("no layout_4x: %v", err)
-			}
-			for _, e := range entries {
-				b, err := os.ReadFile(filepath.Join(overlay, e.Name()))
+			f := reftest.Load(t, name)
+			mc := reftest.LoadModel(t, f.Layout4x(t), endOfUtterance)
+			for _, c := range f.Cases {
+				in, err := mc.Processor.Prepare(context.Background(), f.UserInput(t, c))
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			ref, err := safetensors.Open(filepath.Join(src, "reference.safetensors"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ref.Close()
-			mc := load(t, dir)
-			for _, c := range cases {
-				in, err := mc.Processor.Prepare(context.Background(), userInput(t, c))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !slices.Equal(in.Tokens, c.InputIDs) {
-					t.Fatalf("%s: input ids differ in the 4.x layout", c.Name)
-				}
+				reftest.CheckIDs(t, in.Tokens, c.InputIDs)
 				if in.Image != nil {
-					diff, _ := maxAbs(in.Image.Pixels.Data(), refTensor(t, ref, c.Name+".pixel_values").Data())
-					if diff > 1e-5 {
-						t.Errorf("%s: pixel values max |Δ| %.3g", c.Name, diff)
-					}
+					reftest.CheckMaxAbs(t, c.Name+": pixel values", in.Image.Pixels.Data(), f.Tensor(t, c.Name+".pixel_values").Data(), 1e-5)
 				}
 			}
 		})
@@ -213,17 +162,16 @@ const smolVLM2Template = "<|im_start|>{% for message in messages %}{{message['ro
 // tile per frame, and generation must run. transformers has no PIL video
 // backend, so there is no reference tensor to compare with.
 func TestVideoPrompt(t *testing.T) {
-	src, _ := fixture(t, "smolvlm")
-	dir := copyFixture(t, src)
+	dir := reftest.Load(t, "smolvlm").Copy(t)
 	if err := os.WriteFile(filepath.Join(dir, "chat_template.jinja"), []byte(smolVLM2Template), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// The fixture's video processor keeps SmolVLMVideoProcessor's default
 	// 364-pixel frames; the tiny tower takes 32-pixel tiles.
 	setVideoTile(t, dir, 32)
-	mc := load(t, dir)
+	mc := reftest.LoadModel(t, dir, endOfUtterance)
 	var frames []*media.Image
-	root := repoRoot(t)
+	root := reftest.RepoRoot(t)
 	for i := range 3 {
 		img, err := media.DecodeFile(filepath.Join(root, "testdata", "images", fmt.Sprintf("video_frame_%d.png", i)), media.DecodeOptions{})
 		if err != nil {
@@ -321,13 +269,12 @@ func TestParseVideoConfig(t *testing.T) {
 // then gets one image layout per image in front of it and the tokenizer's
 // own special tokens, and chat messages are a processing error.
 func TestPlainPromptWithoutTemplate(t *testing.T) {
-	src, _ := fixture(t, "idefics3")
-	dir := copyFixture(t, src)
+	dir := reftest.Load(t, "idefics3").Copy(t)
 	if err := os.Remove(filepath.Join(dir, "chat_template.jinja")); err != nil {
 		t.Fatal(err)
 	}
-	mc := load(t, dir)
-	img := filepath.Join(repoRoot(t), "testdata", "images", "chelsea_80x80.png")
+	mc := reftest.LoadModel(t, dir, endOfUtterance)
+	img := filepath.Join(reftest.RepoRoot(t), "testdata", "images", "chelsea_80x80.png")
 	in, err := mc.Processor.Prepare(context.Background(), vlm.UserInput{Prompt: "a cat", Images: []vlm.ImageSource{{Path: img}}})
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/govlm/govlm/models/internal/reftest"
 	"github.com/govlm/govlm/vlm"
 )
 
@@ -13,11 +14,11 @@ import (
 // with one image, vlm.Generate (EOS active, not reached in 20 steps), and
 // compares the tokens with transformers' greedy run.
 func TestGenerateEndToEnd(t *testing.T) {
-	dir, cases := fixture(t)
-	mc := load(t, dir)
-	for _, c := range cases {
+	f := reftest.Load(t, "paligemma")
+	mc := f.LoadModel(t)
+	for _, c := range f.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			in, err := mc.Processor.Prepare(context.Background(), input(t, c))
+			in, err := mc.Processor.Prepare(context.Background(), f.UserInput(t, c))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
-	"github.com/govlm/govlm/safetensors"
+	"github.com/govlm/govlm/models/internal/reftest"
 	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
 )
@@ -105,56 +103,24 @@ func TestSanitizeLayouts(t *testing.T) {
 // preprocessor_config.json, hub weight names with the pooling head) and
 // checks ids, pixels and logits.
 func TestLayout4x(t *testing.T) {
-	src, cases := fixture(t)
-	overlay := filepath.Join(src, "layout_4x")
-	if _, err := os.Stat(overlay); err != nil {
-		t.Skipf("no layout_4x: %v", err)
-	}
-	dir := t.TempDir()
-	for _, from := range []string{src, overlay} {
-		entries, err := os.ReadDir(from)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range entries {
-			if e.IsDir() || e.Name() == "processor_config.json" || e.Name() == "reference.safetensors" {
-				continue
-			}
-			b, err := os.ReadFile(filepath.Join(from, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	ref, err := safetensors.Open(filepath.Join(src, "reference.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ref.Close()
-	mc := load(t, dir)
+	f := reftest.Load(t, "paligemma")
+	mc := reftest.LoadModel(t, f.Layout4x(t))
 	m := mc.Model.(*Model)
-	for _, c := range cases {
-		in, err := mc.Processor.Prepare(context.Background(), input(t, c))
+	for _, c := range f.Cases {
+		in, err := mc.Processor.Prepare(context.Background(), f.UserInput(t, c))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(in.Tokens, c.InputIDs) {
-			t.Fatalf("%s: input ids differ in the 4.x layout", c.Name)
-		}
-		if diff, _ := maxAbs(in.Image.Pixels.Data(), refTensor(t, ref, c.Name+".pixel_values").Data()); diff > 1e-5 {
-			t.Errorf("%s: pixel values max |Δ| %.3g", c.Name, diff)
-		}
+		reftest.CheckIDs(t, in.Tokens, c.InputIDs)
+		reftest.CheckMaxAbs(t, c.Name+": pixel values", in.Image.Pixels.Data(), f.Tensor(t, c.Name+".pixel_values").Data(), 1e-5)
 		logits, err := m.ForwardInput(in, m.NewCaches(vlm.GenerateParameters{}))
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := refTensor(t, ref, c.Name+".logits")
+		want := f.Tensor(t, c.Name+".logits")
 		vocab := logits.Dim(1)
 		pos := c.LogitsPositions[len(c.LogitsPositions)-1]
-		d, s := maxAbs(logits.Data()[pos*vocab:(pos+1)*vocab], want.Data()[(len(c.LogitsPositions)-1)*vocab:])
+		d, s := reftest.MaxAbs(logits.Data()[pos*vocab:(pos+1)*vocab], want.Data()[(len(c.LogitsPositions)-1)*vocab:])
 		if d/s > 1e-4 {
 			t.Errorf("%s: last-row logits relative error %.3g", c.Name, d/s)
 		}
@@ -164,8 +130,7 @@ func TestLayout4x(t *testing.T) {
 
 // TestLayout checks the prompt strings of PaliGemmaProcessor.
 func TestLayout(t *testing.T) {
-	dir, _ := fixture(t)
-	mc := load(t, dir)
+	mc := reftest.Load(t, "paligemma").LoadModel(t)
 	p := mc.Processor.(*Processor)
 	q := *p
 	q.ImageSeqLen = 2
