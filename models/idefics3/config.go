@@ -5,22 +5,14 @@ import (
 	"fmt"
 
 	"github.com/govlm/govlm/models/llama"
+	"github.com/govlm/govlm/models/siglip"
 	"github.com/govlm/govlm/nn"
 )
 
-// VisionConfig is the vision_config of an Idefics3/SmolVLM config.json,
-// with the defaults of transformers' Idefics3VisionConfig.
-type VisionConfig struct {
-	HiddenSize        int     `json:"hidden_size"`
-	IntermediateSize  int     `json:"intermediate_size"`
-	NumHiddenLayers   int     `json:"num_hidden_layers"`
-	NumAttentionHeads int     `json:"num_attention_heads"`
-	NumChannels       int     `json:"num_channels"`
-	ImageSize         int     `json:"image_size"`
-	PatchSize         int     `json:"patch_size"`
-	LayerNormEps      float32 `json:"layer_norm_eps"`
-	HiddenAct         string  `json:"hidden_act"`
-}
+// VisionConfig is the vision_config of an Idefics3/SmolVLM config.json: a
+// SigLIP vision config, with the defaults of transformers'
+// Idefics3VisionConfig (see ParseConfig).
+type VisionConfig = siglip.Config
 
 // Config is an Idefics3/SmolVLM config.json.
 type Config struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/govlm/govlm/models/llama"
+	"github.com/govlm/govlm/models/siglip"
 	"github.com/govlm/govlm/nn"
 	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
@@ -11,12 +12,16 @@ import (
 
 // Model is Idefics3ForConditionalGeneration / SmolVLMForConditionalGeneration:
 // SigLIP tower, pixel-shuffle connector and a Llama decoder whose <image>
-// embeddings are replaced by the projected tile features.
+// embeddings are replaced by the projected tile features. The tower is
+// siglip.VisionModel (SigLIP without its pooling head). Tiles are always
+// complete (the processor resizes and splits images into whole tiles), so
+// every patch is real and position ids run 0…n−1, as transformers computes
+// them for an unpadded tile.
 type Model struct {
-	Text      *llama.TextModel `nn:"model.text_model"`
-	Vision    *VisionModel     `nn:"model.vision_model"`
-	Connector *Connector       `nn:"model.connector"`
-	Head      *nn.Linear       `nn:"lm_head,alt:model.text_model.embed_tokens"`
+	Text      *llama.TextModel    `nn:"model.text_model"`
+	Vision    *siglip.VisionModel `nn:"model.vision_model"`
+	Connector *Connector          `nn:"model.connector"`
+	Head      *nn.Linear          `nn:"lm_head,alt:model.text_model.embed_tokens"`
 
 	cfg Config
 }
@@ -32,7 +37,7 @@ func New(c *Config) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	vision, err := NewVisionModel(c.Vision)
+	vision, err := siglip.New(c.Vision)
 	if err != nil {
 		return nil, err
 	}

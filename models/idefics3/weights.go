@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/govlm/govlm/models/llama"
+	"github.com/govlm/govlm/models/siglip"
 	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
 )
@@ -25,15 +26,8 @@ func (m *Model) Sanitize(w map[string]*tensor.Tensor) (map[string]*tensor.Tensor
 		w = vlm.ReplacePrefix(w, "connector.", "model.connector.")
 	}
 	const patch = "model.vision_model.embeddings.patch_embedding.weight"
-	if p, ok := w[patch]; ok && p.Rank() == 4 {
-		c := m.cfg.Vision.NumChannels
-		if p.Dim(1) != c && p.Dim(3) == c {
-			if !p.DType().IsFloat() {
-				return nil, fmt.Errorf("idefics3: %s has dtype %v", patch, p.DType())
-			}
-			f := p.ToF32()
-			w[patch] = tensor.Transpose(f, 0, 3, 1, 2)
-		}
+	if err := siglip.SanitizePatchEmbedding(w, patch, m.cfg.Vision.NumChannels); err != nil {
+		return nil, fmt.Errorf("idefics3: %w", err)
 	}
 	return w, nil
 }
