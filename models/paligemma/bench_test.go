@@ -1,111 +1,18 @@
 package paligemma
 
 import (
-	"bufio"
 	"context"
-	"math"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/govlm/govlm/media"
+	"github.com/govlm/govlm/models/internal/benchutil"
 	"github.com/govlm/govlm/models/internal/reftest"
 	"github.com/govlm/govlm/models/siglip"
 	"github.com/govlm/govlm/nn"
 	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
 )
-
-// randomBF16 fills every parameter of m with random BF16 values (linear,
-// embedding and conv weights uniform with std ≈ 0.02, norm weights 0 — a
-// (1 + w) scale of 1 —, LayerNorm weights 1, biases 0), the shapes taken
-// from the modules' ParamSpecs. One-dimensional tensors are stored F32.
-func randomBF16(tb testing.TB, m any) map[string]*tensor.Tensor {
-	tb.Helper()
-	w := map[string]*tensor.Tensor{}
-	state := uint64(0x9e3779b97f4a7c15)
-	const amp = 0.02 * 1.7320508 // uniform [-a, a] has std a/√3
-	nn.Walk(m, func(path string, mod any) {
-		spec, ok := mod.(nn.Specifier)
-		if !ok {
-			return
-		}
-		_, isRMS := mod.(*nn.RMSNorm)
-		_, isLN := mod.(*nn.LayerNorm)
-		for _, field := range []string{"weight", "bias"} {
-			ps := spec.ParamSpec(field)
-			if ps.Presence != nn.Required || len(ps.Shape) == 0 {
-				continue
-			}
-			n := 1
-			for _, d := range ps.Shape {
-				n *= d
-			}
-			data := make([]uint16, n)
-			switch {
-			case field == "bias" || isRMS:
-				// zeros
-			case isLN:
-				for i := range data {
-					data[i] = 0x3f80 // 1.0
-				}
-			default:
-				for i := range data {
-					state ^= state << 13
-					state ^= state >> 7
-					state ^= state << 17
-					u := float32(state>>40)/float32(1<<24)*2 - 1
-					data[i] = uint16(math.Float32bits(u*amp) >> 16)
-				}
-			}
-			name := field
-			if path != "" {
-				name = path + "." + field
-			}
-			t := tensor.FromU16(tensor.BF16, data, ps.Shape...)
-			if len(ps.Shape) == 1 {
-				t = t.ToF32()
-			}
-			w[name] = t
-		}
-	})
-	return w
-}
-
-// benchImage is the shared 512×512 astronaut photo when the shared test
-// data is there, else a synthetic 640×480 gradient.
-func benchImage(tb testing.TB) *media.Image {
-	path := filepath.Join(reftest.RepoRoot(tb), "..", "shared", "testdata", "images", "astronaut.png")
-	if img, err := media.DecodeFile(path, media.DecodeOptions{}); err == nil {
-		return img
-	}
-	img := media.NewImage(640, 480)
-	for i := range img.Pix {
-		img.Pix[i] = uint8(i * 7 % 251)
-	}
-	return img
-}
-
-// peakRSS returns the process's peak resident set (VmHWM) in bytes, 0
-// where /proc is not available.
-func peakRSS() float64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if rest, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			return kb * 1024
-		}
-	}
-	return 0
-}
 
 // BenchmarkPaliGemma3B runs google/paligemma-3b-mix-224 at its real size
 // (its config.json, random BF16 weights made in memory, about 5.9 GB) on
@@ -127,11 +34,11 @@ func BenchmarkPaliGemma3B(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := nn.Bind(m, randomBF16(b, m), ""); err != nil {
+	if err := nn.Bind(m, benchutil.RandomBF16(m, benchutil.RMSNormZero), ""); err != nil {
 		b.Fatal(err)
 	}
 	icfg := siglipImageConfig(cfg)
-	img := benchImage(b)
+	img := benchutil.Image(reftest.RepoRoot(b))
 	const decodeSteps = 32
 	promptLen := cfg.ImageSeqLen() + 9
 	var pre, vis, prefill, decode, cpuVis, cpuPrefill, cpuDecode time.Duration
@@ -143,13 +50,13 @@ func BenchmarkPaliGemma3B(b *testing.B) {
 			b.Fatal(err)
 		}
 		px := tensor.FromF32(pixels, 1, 3, cfg.Vision.ImageSize, cfg.Vision.ImageSize)
-		t1, c1 := time.Now(), cpuTime()
+		t1, c1 := time.Now(), benchutil.CPUTime()
 		feats, err := m.ImageFeatures(px)
 		if err != nil {
 			b.Fatal(err)
 		}
 		feats.Release()
-		t2, c2 := time.Now(), cpuTime()
+		t2, c2 := time.Now(), benchutil.CPUTime()
 		tokens := make([]int32, promptLen)
 		for i := range tokens {
 			tokens[i] = int32(1000 + i%5000)
@@ -159,7 +66,7 @@ func BenchmarkPaliGemma3B(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		t3, c3 := time.Now(), cpuTime()
+		t3, c3 := time.Now(), benchutil.CPUTime()
 		next := []int32{int32(tensor.Argmax(res.Logits.Data()))}
 		res.Logits.Release()
 		for range decodeSteps {
@@ -170,7 +77,7 @@ func BenchmarkPaliGemma3B(b *testing.B) {
 			next = []int32{int32(tensor.Argmax(logits.Data()))}
 			logits.Release()
 		}
-		t4, c4 := time.Now(), cpuTime()
+		t4, c4 := time.Now(), benchutil.CPUTime()
 		pre += t1.Sub(t0)
 		vis += t2.Sub(t1)
 		prefill += t3.Sub(t2)
@@ -184,7 +91,7 @@ func BenchmarkPaliGemma3B(b *testing.B) {
 	b.ReportMetric(vis.Seconds()/n, "vision-s")
 	b.ReportMetric(float64(promptLen)*n/prefill.Seconds(), "prompt-tok/s")
 	b.ReportMetric(decodeSteps*n/decode.Seconds(), "gen-tok/s")
-	b.ReportMetric(peakRSS()/(1<<20), "peak-RSS-MiB")
+	b.ReportMetric(benchutil.PeakRSS()/(1<<20), "peak-RSS-MiB")
 	b.ReportMetric(cpuVis.Seconds()/n, "vision-cpu-s")
 	b.ReportMetric(cpuPrefill.Seconds()/n, "prefill-cpu-s")
 	b.ReportMetric(cpuDecode.Seconds()*1e3/(decodeSteps*n), "decode-cpu-ms/tok")

@@ -1,16 +1,16 @@
 //go:build unix
 
-package idefics3
+package benchutil
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the user+system CPU time the process has used, so that
+// CPUTime returns the user+system CPU time the process has used, so that
 // benchmarks on a shared machine can report work independent of how long
 // they waited for a core.
-func cpuTime() time.Duration {
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
