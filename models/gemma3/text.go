@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/govlm/govlm/models/gemma"
+	"github.com/govlm/govlm/models/internal/sanitize"
 	"github.com/govlm/govlm/nn"
 	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
@@ -251,7 +252,7 @@ func (m *TextOnlyModel) LoRATargets() []vlm.LoRATarget { return m.Text.LoRATarge
 // Gemma3ForCausalLM "model.…" (lm_head usually absent: tied); a checkpoint
 // of the VLM's language model ("language_model.model.…") is accepted too.
 func (m *TextOnlyModel) Sanitize(w map[string]*tensor.Tensor) (map[string]*tensor.Tensor, error) {
-	w = gemma.DropRotaryBuffers(w)
+	w = sanitize.DropRotaryBuffers(w)
 	if !vlm.HasPrefix(w, "model.") {
 		w = vlm.ReplacePrefix(w, "language_model.model.", "model.")
 		w = vlm.ReplacePrefix(w, "language_model.lm_head.", "lm_head.")

@@ -2,12 +2,10 @@ package gemma3
 
 import (
 	"fmt"
-	"strings"
 
-	"github.com/govlm/govlm/models/gemma"
+	"github.com/govlm/govlm/models/internal/sanitize"
 	"github.com/govlm/govlm/models/siglip"
 	"github.com/govlm/govlm/tensor"
-	"github.com/govlm/govlm/vlm"
 )
 
 // Checkpoint name of the projector's bare matrix and the module name it is
@@ -31,17 +29,7 @@ const (
 // channels-last patch convolution into [out, in, kh, kw], and drops rotary
 // buffers.
 func (m *Model) Sanitize(w map[string]*tensor.Tensor) (map[string]*tensor.Tensor, error) {
-	w = gemma.DropRotaryBuffers(w)
-	w = vlm.ReplacePrefix(w, "model.language_model.", "language_model.model.")
-	w = vlm.ReplacePrefix(w, "model.vision_tower.", "vision_tower.")
-	w = vlm.ReplacePrefix(w, "model.multi_modal_projector.", "multi_modal_projector.")
-	w = vlm.ReplacePrefix(w, "lm_head.", "language_model.lm_head.")
-	for name, t := range w {
-		if strings.HasPrefix(name, "vision_tower.") && !strings.HasPrefix(name, "vision_tower.vision_model.") {
-			delete(w, name)
-			w["vision_tower.vision_model."+strings.TrimPrefix(name, "vision_tower.")] = t
-		}
-	}
+	w = sanitize.HubVLMNames(sanitize.DropRotaryBuffers(w))
 	if p, ok := w[projMatrix]; ok {
 		if p.Rank() != 2 || !p.DType().IsFloat() {
 			return nil, fmt.Errorf("gemma3: %s has shape %v and dtype %v, want a float matrix", projMatrix, p.Shape(), p.DType())

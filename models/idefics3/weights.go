@@ -3,7 +3,7 @@ package idefics3
 import (
 	"fmt"
 
-	"github.com/govlm/govlm/models/llama"
+	"github.com/govlm/govlm/models/internal/sanitize"
 	"github.com/govlm/govlm/models/siglip"
 	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
@@ -16,7 +16,7 @@ import (
 // and a channels-last patch convolution [out, kh, kw, in] (mlx) is turned
 // back into [out, in, kh, kw]. Rotary inv_freq buffers are dropped.
 func (m *Model) Sanitize(w map[string]*tensor.Tensor) (map[string]*tensor.Tensor, error) {
-	w = llama.DropRotaryBuffers(w)
+	w = sanitize.DropRotaryBuffers(w)
 	if !vlm.HasPrefix(w, "model.") {
 		w = vlm.ReplacePrefix(w, "language_model.lm_head.", "lm_head.")
 		w = vlm.ReplacePrefix(w, "language_model.model.", "model.text_model.")

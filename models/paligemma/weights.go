@@ -3,7 +3,7 @@ package paligemma
 import (
 	"strings"
 
-	"github.com/govlm/govlm/models/gemma"
+	"github.com/govlm/govlm/models/internal/sanitize"
 	"github.com/govlm/govlm/models/siglip"
 	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
@@ -19,17 +19,7 @@ const patchConv = "vision_tower.vision_model.embeddings.patch_embedding.weight"
 // pooling head and rotary buffers and turns an mlx channels-last patch
 // convolution into [out, in, kh, kw].
 func (m *Model) Sanitize(w map[string]*tensor.Tensor) (map[string]*tensor.Tensor, error) {
-	w = gemma.DropRotaryBuffers(w)
-	w = vlm.ReplacePrefix(w, "model.language_model.", "language_model.model.")
-	w = vlm.ReplacePrefix(w, "model.vision_tower.", "vision_tower.")
-	w = vlm.ReplacePrefix(w, "model.multi_modal_projector.", "multi_modal_projector.")
-	w = vlm.ReplacePrefix(w, "lm_head.", "language_model.lm_head.")
-	for name, t := range w {
-		if strings.HasPrefix(name, "vision_tower.") && !strings.HasPrefix(name, "vision_tower.vision_model.") {
-			delete(w, name)
-			w["vision_tower.vision_model."+strings.TrimPrefix(name, "vision_tower.")] = t
-		}
-	}
+	w = sanitize.HubVLMNames(sanitize.DropRotaryBuffers(w))
 	w = vlm.DropWeights(w, func(name string) bool { return strings.HasPrefix(name, "vision_tower.vision_model.head.") })
 	if err := siglip.SanitizePatchEmbedding(w, patchConv, m.cfg.Vision.NumChannels); err != nil {
 		return nil, err
