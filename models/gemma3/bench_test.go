@@ -3,11 +3,9 @@ package gemma3
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/govlm/govlm/models/internal/benchutil"
 	"github.com/govlm/govlm/models/internal/reftest"
-	"github.com/govlm/govlm/nn"
 	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
 )
@@ -39,9 +37,7 @@ func benchGemma3(b *testing.B, bits int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := nn.Bind(m, benchutil.RandomBF16(m, benchutil.RMSNormZero), ""); err != nil {
-		b.Fatal(err)
-	}
+	benchutil.BindRandom(b, m, benchutil.RMSNormZero)
 	if bits > 0 {
 		if err := vlm.QuantizeModel(m, bits, 64); err != nil {
 			b.Fatal(err)
@@ -51,22 +47,22 @@ func benchGemma3(b *testing.B, bits int) {
 	img := benchutil.Image(reftest.RepoRoot(b))
 	const decodeSteps = 32
 	promptLen := cfg.MMTokensPerImage + 24
-	var pre, vis, prefill, decode, cpuVis, cpuPrefill, cpuDecode time.Duration
+	var ph benchutil.Phases
 	b.ResetTimer()
 	for range b.N {
-		t0 := time.Now()
+		ph.Start()
 		pixels, err := icfg.Pixels(img)
 		if err != nil {
 			b.Fatal(err)
 		}
 		px := tensor.FromF32(pixels, 1, 3, cfg.Vision.ImageSize, cfg.Vision.ImageSize)
-		t1, c1 := time.Now(), benchutil.CPUTime()
+		ph.End("preprocess")
 		feats, err := m.ImageFeatures(px)
 		if err != nil {
 			b.Fatal(err)
 		}
 		feats.Release()
-		t2, c2 := time.Now(), benchutil.CPUTime()
+		ph.End("vision")
 		tokens := make([]int32, promptLen)
 		for i := range tokens {
 			tokens[i] = int32(1000 + i%5000)
@@ -76,32 +72,19 @@ func benchGemma3(b *testing.B, bits int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		t3, c3 := time.Now(), benchutil.CPUTime()
-		next := res.Tokens
-		for range decodeSteps {
-			logits, err := m.Forward(next, caches)
-			if err != nil {
-				b.Fatal(err)
-			}
-			next = []int32{int32(tensor.Argmax(logits.Data()))}
-			logits.Release()
+		ph.End("prefill")
+		if _, err := benchutil.Decode(m, res.Tokens, caches, decodeSteps); err != nil {
+			b.Fatal(err)
 		}
-		t4, c4 := time.Now(), benchutil.CPUTime()
-		pre += t1.Sub(t0)
-		vis += t2.Sub(t1)
-		prefill += t3.Sub(t2)
-		decode += t4.Sub(t3)
-		cpuVis += c2 - c1
-		cpuPrefill += c3 - c2
-		cpuDecode += c4 - c3
+		ph.End("decode")
 	}
 	n := float64(b.N)
-	b.ReportMetric(pre.Seconds()*1e3/n, "preprocess-ms")
-	b.ReportMetric(vis.Seconds()/n, "vision-s")
-	b.ReportMetric(float64(promptLen)*n/prefill.Seconds(), "prompt-tok/s")
-	b.ReportMetric(decodeSteps*n/decode.Seconds(), "gen-tok/s")
+	b.ReportMetric(ph.Wall("preprocess").Seconds()*1e3/n, "preprocess-ms")
+	b.ReportMetric(ph.Wall("vision").Seconds()/n, "vision-s")
+	b.ReportMetric(float64(promptLen)*n/ph.Wall("prefill").Seconds(), "prompt-tok/s")
+	b.ReportMetric(decodeSteps*n/ph.Wall("decode").Seconds(), "gen-tok/s")
 	b.ReportMetric(benchutil.PeakRSS()/(1<<20), "peak-RSS-MiB")
-	b.ReportMetric(cpuVis.Seconds()/n, "vision-cpu-s")
-	b.ReportMetric(cpuPrefill.Seconds()/n, "prefill-cpu-s")
-	b.ReportMetric(cpuDecode.Seconds()*1e3/(decodeSteps*n), "decode-cpu-ms/tok")
+	b.ReportMetric(ph.CPU("vision").Seconds()/n, "vision-cpu-s")
+	b.ReportMetric(ph.CPU("prefill").Seconds()/n, "prefill-cpu-s")
+	b.ReportMetric(ph.CPU("decode").Seconds()*1e3/(decodeSteps*n), "decode-cpu-ms/tok")
 }

@@ -3,11 +3,9 @@ package idefics3
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/govlm/govlm/models/internal/benchutil"
 	"github.com/govlm/govlm/models/internal/reftest"
-	"github.com/govlm/govlm/nn"
 	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
 )
@@ -32,19 +30,16 @@ func BenchmarkSmolVLM256M(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := nn.Bind(m, benchutil.RandomBF16(m, benchutil.RMSNormOne), ""); err != nil {
-		b.Fatal(err)
-	}
+	benchutil.BindRandom(b, m, benchutil.RMSNormOne)
 	icfg := DefaultImageConfig()
 	icfg.Size.LongestEdge, icfg.MaxImageSize.LongestEdge = 2048, 512
 	img := benchutil.Image(reftest.RepoRoot(b))
 	const decodeSteps = 64
-	var pre, vis, prefill, decode time.Duration
-	var cpuVis, cpuPrefill, cpuDecode time.Duration
+	var ph benchutil.Phases
 	var promptLen int
 	b.ResetTimer()
 	for range b.N {
-		t0 := time.Now()
+		ph.Start()
 		tiles, err := icfg.Preprocess(img)
 		if err != nil {
 			b.Fatal(err)
@@ -54,13 +49,13 @@ func BenchmarkSmolVLM256M(b *testing.B) {
 			pixels = append(pixels, icfg.Pixels(t)...)
 		}
 		px := tensor.FromF32(pixels, len(tiles.Images), 3, 512, 512)
-		t1, c1 := time.Now(), benchutil.CPUTime()
+		ph.End("preprocess")
 		feats, err := m.ImageFeatures(px)
 		if err != nil {
 			b.Fatal(err)
 		}
 		feats.Release()
-		t2, c2 := time.Now(), benchutil.CPUTime()
+		ph.End("vision")
 
 		promptLen = len(tiles.Images)*cfg.TokensPerTile() + 24
 		tokens := make([]int32, promptLen)
@@ -72,36 +67,23 @@ func BenchmarkSmolVLM256M(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		t3, c3 := time.Now(), benchutil.CPUTime()
-		next := res.Tokens
-		for range decodeSteps {
-			logits, err := m.Forward(next, caches)
-			if err != nil {
-				b.Fatal(err)
-			}
-			next = []int32{int32(tensor.Argmax(logits.Data()))}
-			logits.Release()
+		ph.End("prefill")
+		if _, err := benchutil.Decode(m, res.Tokens, caches, decodeSteps); err != nil {
+			b.Fatal(err)
 		}
-		t4, c4 := time.Now(), benchutil.CPUTime()
-		cpuVis += c2 - c1
-		cpuPrefill += c3 - c2
-		cpuDecode += c4 - c3
-		pre += t1.Sub(t0)
-		vis += t2.Sub(t1)
-		prefill += t3.Sub(t2)
-		decode += t4.Sub(t3)
+		ph.End("decode")
 	}
 	n := float64(b.N)
-	b.ReportMetric(pre.Seconds()*1e3/n, "preprocess-ms")
-	b.ReportMetric(vis.Seconds()*1e3/n, "vision-ms")
-	b.ReportMetric(float64(promptLen)*n/prefill.Seconds(), "prompt-tok/s")
-	b.ReportMetric(decodeSteps*n/decode.Seconds(), "gen-tok/s")
+	b.ReportMetric(ph.Wall("preprocess").Seconds()*1e3/n, "preprocess-ms")
+	b.ReportMetric(ph.Wall("vision").Seconds()*1e3/n, "vision-ms")
+	b.ReportMetric(float64(promptLen)*n/ph.Wall("prefill").Seconds(), "prompt-tok/s")
+	b.ReportMetric(decodeSteps*n/ph.Wall("decode").Seconds(), "gen-tok/s")
 	b.ReportMetric(benchutil.PeakRSS()/(1<<20), "peak-RSS-MiB")
 	// CPU seconds per phase: on a machine shared with other work the wall
 	// times above include waiting for a core; these do not.
-	b.ReportMetric(cpuVis.Seconds()/n, "vision-cpu-s")
-	b.ReportMetric(cpuPrefill.Seconds()/n, "prefill-cpu-s")
-	b.ReportMetric(cpuDecode.Seconds()*1e3/(decodeSteps*n), "decode-cpu-ms/tok")
+	b.ReportMetric(ph.CPU("vision").Seconds()/n, "vision-cpu-s")
+	b.ReportMetric(ph.CPU("prefill").Seconds()/n, "prefill-cpu-s")
+	b.ReportMetric(ph.CPU("decode").Seconds()*1e3/(decodeSteps*n), "decode-cpu-ms/tok")
 }
 
 // BenchmarkSmolVLM256MVisionTile runs the real-size tower and connector
@@ -118,9 +100,7 @@ func BenchmarkSmolVLM256MVisionTile(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := nn.Bind(m, benchutil.RandomBF16(m, benchutil.RMSNormOne), ""); err != nil {
-		b.Fatal(err)
-	}
+	benchutil.BindRandom(b, m, benchutil.RMSNormOne)
 	px := tensor.New(1, 3, 512, 512)
 	b.ResetTimer()
 	for range b.N {
