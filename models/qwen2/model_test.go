@@ -177,23 +177,34 @@ func TestParseConfig(t *testing.T) {
 }
 
 func TestSanitize(t *testing.T) {
-	w := map[string]*tensor.Tensor{}
-	for _, n := range []string{"model.embed_tokens.weight", "model.layers.0.self_attn.rotary_emb.inv_freq",
-		"model.layers.0.self_attn.q_proj.bias", "lm_head.weight"} {
-		w[n] = tensor.New(1)
-	}
-	out, err := (&Model{}).Sanitize(w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for n := range out {
-		got = append(got, n)
-	}
-	slices.Sort(got)
-	want := []string{"lm_head.weight", "model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.bias"}
-	if !slices.Equal(got, want) {
-		t.Errorf("got %v, want %v", got, want)
+	for _, tc := range []struct {
+		name     string
+		in, want []string
+	}{
+		{"hf and mlx-lm", []string{"model.embed_tokens.weight", "model.layers.0.self_attn.rotary_emb.inv_freq",
+			"model.layers.0.self_attn.q_proj.bias", "lm_head.weight"},
+			[]string{"lm_head.weight", "model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.bias"}},
+		{"bare decoder", []string{"embed_tokens.weight", "layers.23.mlp.down_proj.weight", "norm.weight"},
+			[]string{"model.embed_tokens.weight", "model.layers.23.mlp.down_proj.weight", "model.norm.weight"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := map[string]*tensor.Tensor{}
+			for _, n := range tc.in {
+				w[n] = tensor.New(1)
+			}
+			out, err := (&Model{}).Sanitize(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for n := range out {
+				got = append(got, n)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
 

@@ -3,7 +3,7 @@ package qwen2vl
 import (
 	"fmt"
 
-	"github.com/govlm/govlm/models/qwen2"
+	"github.com/govlm/govlm/models/internal/sanitize"
 	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
 )
@@ -17,7 +17,7 @@ import (
 // [out, T, P, P, C] back into [out, C, T, P, P], and drops rotary inv_freq
 // buffers.
 func (m *Model) Sanitize(w map[string]*tensor.Tensor) (map[string]*tensor.Tensor, error) {
-	w = qwen2.DropRotaryBuffers(w)
+	w = sanitize.DropRotaryBuffers(w)
 	w = vlm.ReplacePrefix(w, "model.language_model.", "model.")
 	w = vlm.ReplacePrefix(w, "model.visual.", "visual.")
 	w = vlm.ReplacePrefix(w, "language_model.lm_head.", "lm_head.")
