@@ -149,6 +149,19 @@ func (m *Model) Prepare(ctx context.Context, input *vlm.LMInput, caches []nn.Cac
 	if err != nil {
 		return vlm.PrepareResult{}, err
 	}
+	if off := caches[0].Offset(); off > 0 {
+		// A follow-up after cached tokens (vlm.Session): text only, placed
+		// like decoded tokens, after the cached ones with the cached
+		// prompt's rope delta.
+		if input.Image != nil || input.Video != nil {
+			return vlm.PrepareResult{}, vlm.Errorf(vlm.KindProcessing, "media after %d cached positions", off)
+		}
+		for i := range n {
+			p := off + i + m.ropeDelta
+			pos[0][i], pos[1][i], pos[2][i] = p, p, p
+		}
+		delta = m.ropeDelta
+	}
 	h, err := m.embed(input)
 	if err != nil {
 		return vlm.PrepareResult{}, err
