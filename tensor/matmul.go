@@ -31,40 +31,39 @@ const (
 // [..., n]. One row uses the matrix-vector kernel, more rows the GEMM kernel.
 // MatMul panics with a *ShapeError or *DTypeError when the operands do not
 // fit (a bug in the calling model).
-func MatMul(x, w *Tensor) *Tensor {
-	m, k := matmulCheck("MatMul", x, w)
+func MatMul(x, w *Tensor) *Tensor { return matMul("MatMul", x, w, nil) }
+
+// MatMulBias returns x·wᵀ + b with b F32 [n] (nil means no bias). On the
+// CPU backend the bias is added to each output tile while it is in cache.
+func MatMulBias(x, w, b *Tensor) *Tensor {
+	if b == nil {
+		return MatMul(x, w)
+	}
+	bd := b.wantF32("MatMulBias")
+	if w.Rank() == 2 && b.Len() != w.shape[0] {
+		panic(shapeErr("MatMulBias", fmt.Sprintf("bias must hold %d values", w.shape[0]), x, w, b))
+	}
+	return matMul("MatMulBias", x, w, bd)
+}
+
+// matMul returns x·wᵀ (+ bias when not nil).
+func matMul(op string, x, w *Tensor, bias []float32) *Tensor {
+	m, k := matmulCheck(op, x, w)
 	n := w.shape[0]
 	var buf [8]int
 	shape := append(buf[:0], x.shape...)
 	shape[len(shape)-1] = n
 	out := empty(shape...)
 	if _, ok := CurrentBackend().(CPU); ok {
-		cpuMatMul(out.f32, x.f32[:m*k], m, k, w) // no views to allocate
+		cpuMatMul(out.f32, x.f32[:m*k], m, k, w, bias) // no views to allocate
 		return out
 	}
 	CurrentBackend().MatMul(out.view([]int{m, n}, 0, m*n), x.view([]int{m, k}, 0, m*k), w)
-	return out
-}
-
-// MatMulBias returns x·wᵀ + b with b F32 [n] (nil means no bias).
-func MatMulBias(x, w, b *Tensor) *Tensor {
-	out := MatMul(x, w)
-	if b == nil {
-		return out
+	if bias != nil {
+		parFor(m, max(1, actGrain/max(n, 1)), func(r0, r1 int) {
+			addRows(out.f32[r0*n:r1*n], bias)
+		})
 	}
-	n := w.shape[0]
-	bd := b.wantF32("MatMulBias")
-	if b.Len() != n {
-		panic(shapeErr("MatMulBias", fmt.Sprintf("bias must hold %d values", n), x, w, b))
-	}
-	if len(out.f32) <= actGrain {
-		addRows(out.f32, bd)
-		return out
-	}
-	rows := out.Len() / max(n, 1)
-	parFor(rows, max(1, actGrain/max(n, 1)), func(r0, r1 int) {
-		addRows(out.f32[r0*n:r1*n], bd)
-	})
 	return out
 }
 
@@ -86,16 +85,23 @@ func matmulCheck(op string, x, w *Tensor) (m, k int) {
 
 // MatMul implements Backend.MatMul.
 func (CPU) MatMul(dst, x, w *Tensor) {
-	cpuMatMul(dst.f32, x.f32, x.shape[0], x.shape[1], w)
+	cpuMatMul(dst.f32, x.f32, x.shape[0], x.shape[1], w, nil)
 }
 
-// cpuMatMul sets y[m, n] = a[m, k]·wᵀ.
-func cpuMatMul(y, a []float32, m, k int, w *Tensor) {
+// cpuMatMul sets y[m, n] = a[m, k]·wᵀ, plus bias[n] on every row when bias
+// is not nil.
+func cpuMatMul(y, a []float32, m, k int, w *Tensor, bias []float32) {
 	n := w.shape[0]
 	mat := w.Mat()
 	if k == 0 {
 		clear(y)
+		if bias != nil {
+			addRows(y, bias)
+		}
 		return
+	}
+	if m < gemmMinRow && bias != nil {
+		defer addRows(y, bias) // one row: n values
 	}
 	if m < gemmMinRow {
 		quant := mat.Format == kernels.FormatQ4 || mat.Format == kernels.FormatQ8
@@ -130,6 +136,11 @@ func cpuMatMul(y, a []float32, m, k int, w *Tensor) {
 		lo := (t % tn) * nt
 		hi := min(lo+nt, n)
 		kernels.GemmNT(y[i0*n+lo:], n, a[i0*k:], k, i1-i0, mat, lo, hi)
+		if bias != nil {
+			for i := i0; i < i1; i++ {
+				addRows(y[i*n+lo:i*n+hi], bias[lo:hi])
+			}
+		}
 	})
 }
 

@@ -68,6 +68,12 @@ func TestMatMul(t *testing.T) {
 				assertShape(t, "out", got, m, n)
 				assertClose(t, "matmul", got.Data(), want, 1e-5, 1e-5)
 				withWorkers(t, "matmul", func() []float32 { return MatMul(x, w).Data() })
+				b := randT(uint64(n+7), n)
+				wantB := append([]float32(nil), want...)
+				for i := range wantB {
+					wantB[i] += b.Data()[i%max(n, 1)]
+				}
+				assertClose(t, "matmul+bias", MatMulBias(x, w, b).Data(), wantB, 1e-5, 1e-5)
 				if m != 1 || (dt != Q4 && dt != Q8) {
 					return
 				}
