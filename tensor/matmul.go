@@ -145,7 +145,8 @@ func cpuMatMul(y, a []float32, m, k int, w *Tensor, bias []float32) {
 }
 
 // mmTiles returns the tile size of an [m, n] product: mmTileM×mmTileN,
-// halved (rows first, down to half of each) while the product has fewer
+// halved (columns first: the activation rows are cheaper to re-pack than
+// converted weight rows; down to half of each) while the product has fewer
 // than mmMinTiles tiles, so that products of about 1024×768 still keep up
 // to 16 cores busy. It depends on the shape only, never on the worker
 // count.
@@ -153,10 +154,10 @@ func mmTiles(m, n int) (mt, nt int) {
 	mt, nt = mmTileM, mmTileN
 	for ((m+mt-1)/mt)*((n+nt-1)/nt) < mmMinTiles {
 		switch {
-		case mt > mmTileM/2:
-			mt /= 2
 		case nt > mmTileN/2:
 			nt /= 2
+		case mt > mmTileM/2:
+			mt /= 2
 		default:
 			return mt, nt
 		}
