@@ -49,9 +49,9 @@ func Scale(x *Tensor, s float32) *Tensor {
 // ScaleInPlace sets x *= s.
 func ScaleInPlace(x *Tensor, s float32) {
 	d := x.wantF32("ScaleInPlace")
-	for i := range d {
-		d[i] *= s
-	}
+	parFor(len(d), actGrain, func(lo, hi int) {
+		applyRun(opMul, d[lo:hi], d[lo:hi], []float32{s}, 1, 0)
+	})
 }
 
 // AddScalar returns x+s.
@@ -64,9 +64,9 @@ func AddScalar(x *Tensor, s float32) *Tensor {
 // AddScalarInPlace sets x += s.
 func AddScalarInPlace(x *Tensor, s float32) {
 	d := x.wantF32("AddScalarInPlace")
-	for i := range d {
-		d[i] += s
-	}
+	parFor(len(d), actGrain, func(lo, hi int) {
+		applyRun(opAdd, d[lo:hi], d[lo:hi], []float32{s}, 1, 0)
+	})
 }
 
 // BroadcastShape returns the NumPy broadcast of two shapes, or false when
@@ -126,26 +126,36 @@ func binaryInto(op binOp, dst, a, b *Tensor) {
 	}
 	n := len(shape)
 	sa, sb := bstrides(a.shape, n), bstrides(b.shape, n)
-	// Merge the innermost dimension into a run; iterate the rest.
+	// Merge the innermost dimension into a run; iterate the rest, in
+	// parallel over ranges of runs.
 	inner := shape[n-1]
 	ia, ib := sa[n-1], sb[n-1]
-	idx := make([]int, n-1)
 	outer := len(dd) / inner
-	oa, ob := 0, 0
-	for o := 0; o < outer; o++ {
-		applyRun(op, dd[o*inner:(o+1)*inner], ad[oa:], bd[ob:], ia, ib)
-		for d := n - 2; d >= 0; d-- {
-			idx[d]++
-			oa += sa[d]
-			ob += sb[d]
-			if idx[d] < shape[d] {
-				break
-			}
-			oa -= sa[d] * shape[d]
-			ob -= sb[d] * shape[d]
-			idx[d] = 0
+	parFor(outer, max(1, actGrain/inner), func(o0, o1 int) {
+		// Index and operand offsets of run o0.
+		idx := make([]int, n-1)
+		oa, ob := 0, 0
+		for d, rem := n-2, o0; d >= 0; d-- {
+			idx[d] = rem % shape[d]
+			rem /= shape[d]
+			oa += idx[d] * sa[d]
+			ob += idx[d] * sb[d]
 		}
-	}
+		for o := o0; o < o1; o++ {
+			applyRun(op, dd[o*inner:(o+1)*inner], ad[oa:], bd[ob:], ia, ib)
+			for d := n - 2; d >= 0; d-- {
+				idx[d]++
+				oa += sa[d]
+				ob += sb[d]
+				if idx[d] < shape[d] {
+					break
+				}
+				oa -= sa[d] * shape[d]
+				ob -= sb[d] * shape[d]
+				idx[d] = 0
+			}
+		}
+	})
 }
 
 // bstrides returns the element strides of shape aligned right to rank n,

@@ -41,6 +41,10 @@ func TestBroadcastOps(t *testing.T) {
 		{{1}, {2, 3}},
 		{{2, 3, 1}, {1, 1, 7}},
 		{{4}, {}},
+		// Large enough to split over workers at run boundaries that fall
+		// in the middle of every outer dimension.
+		{{5, 3001, 7}, {3001, 1}},
+		{{40, 31, 50}, {40, 1, 50}},
 	}
 	ops := []struct {
 		name string
@@ -60,6 +64,7 @@ func TestBroadcastOps(t *testing.T) {
 			assertShape(t, op.name, got, shape...)
 			assertClose(t, op.name, got.Data(), want, 0, 0)
 		}
+		withWorkers(t, "broadcast", func() []float32 { return Mul(a, b).Data() })
 	}
 	expectPanic[*ShapeError](t, "no broadcast", func() { Add(New(3, 4), New(3)) })
 }
