@@ -56,6 +56,19 @@
 // output element is computed by exactly one worker in a fixed order: results
 // are bit-identical for any number of workers.
 //
+// Big products are cut into tiles of a size chosen from the shape alone
+// (MatMul: up to 256×384 outputs, attention prefill: up to 128 query rows
+// and heads of one key/value head); workers claim tiles from a shared
+// counter, so uneven tiles or a core taken by another process do not leave
+// the other workers idle.
+//
+// # Quantized decode
+//
+// A one-row MatMul on Q4 or Q8 weights expands the weights to float32 on
+// the fly by default. SetIntegerMatVec(true) switches it to the kernels'
+// integer path (the activation rounded to 8 bits per block of 32), which
+// is several times faster and adds a small, bounded error.
+//
 // # Backends
 //
 // MatMul, Attention, RMSNorm, LayerNorm and RoPE validate their operands and
