@@ -241,15 +241,11 @@ func (c *attnCtx) prefill() {
 				c.softmaxVisible(row, i0+ρ/g, J0)
 				continue
 			}
-			mx := c.scoreRow(row, i0+ρ/g, kh*g+ρ%g, J0, 1)
-			if math.IsInf(float64(mx), -1) {
+			if mx := c.scoreRow(row, i0+ρ/g, kh*g+ρ%g, J0, 1); math.IsInf(float64(mx), -1) {
 				clear(row)
 				continue
 			}
-			inv := 1 / expShiftSum(row, mx)
-			for x := range row {
-				row[x] *= inv
-			}
+			softmaxMasked(row)
 		}
 		// The weights are normalised, so outᵀ's columns are the outputs.
 		kernels.GemmF32NT(c.dv, m, w, vt[kh*c.dv*c.lk+J0:], c.lk, s, w, ob, m, false)
@@ -276,6 +272,19 @@ func (c *attnCtx) softmaxVisible(s []float32, i, J0 int) {
 	clear(s[:lo])
 	clear(s[hi:])
 	kernels.SoftmaxF32(s[lo:hi])
+}
+
+// softmaxMasked replaces the scores s, some of them −Inf, by their softmax
+// with exact zeros where the kernel leaves values below the smallest normal
+// float32 (it gives −Inf about 7e-39): subnormal weights would slow the
+// next GEMM about tenfold.
+func softmaxMasked(s []float32) {
+	kernels.SoftmaxF32(s)
+	for x, v := range s {
+		if v < 0x1p-126 {
+			s[x] = 0
+		}
+	}
 }
 
 // attnScratch holds one worker's pooled buffers, grown on demand.
@@ -353,16 +362,11 @@ func (c *attnCtx) decode() {
 			}
 			clear(row[:j0])
 			clear(row[j1:])
-			mx := c.scoreRow(row[j0:j1], i, h, j0, 1)
-			if math.IsInf(float64(mx), -1) {
+			if mx := c.scoreRow(row[j0:j1], i, h, j0, 1); math.IsInf(float64(mx), -1) {
 				clear(row)
 				continue
 			}
-			vis := row[j0:j1]
-			inv := 1 / expShiftSum(vis, mx)
-			for x := range vis {
-				vis[x] *= inv
-			}
+			softmaxMasked(row[j0:j1])
 		}
 	})
 	// 3. Each chunk's weights times its values.

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 	"testing"
 	"time"
 )
@@ -80,6 +81,27 @@ func BenchmarkAttention(b *testing.B) {
 			})
 		}
 	}
+}
+
+// Attention with an F32 mask (the general path: PaliGemma's prefix-LM and
+// Gemma 3's image blocks come as masks), 512 queries over 1024 keys.
+func BenchmarkAttentionMasked(b *testing.B) {
+	const hq, hkv, d, lq, lk = 8, 1, 256, 512, 1024
+	q, k, v := randT(9, lq, hq, d), randT(10, lk, hkv, d), randT(11, lk, hkv, d)
+	mask := New(lq, lk)
+	md := mask.Data()
+	for i := range lq {
+		for j := range lk {
+			if j > lk-lq+i && j >= 256 { // causal after a 256-key prefix
+				md[i*lk+j] = float32(math.Inf(-1))
+			}
+		}
+	}
+	c0 := processCPU()
+	for b.Loop() {
+		Attention(q, k, v, AttentionOptions{Mask: mask}).Release()
+	}
+	reportCPU(b, c0)
 }
 
 func BenchmarkNorms(b *testing.B) {

@@ -29,20 +29,17 @@ func SoftmaxInPlace(x *Tensor) {
 	})
 }
 
-// softmaxRow replaces r by its softmax. A row of all -Inf becomes zeros.
+// softmaxRow replaces r by its softmax; results below the smallest normal
+// float32 (-Inf entries among them) become 0. A row of all -Inf becomes
+// zeros.
 func softmaxRow(r []float32) {
-	m := float32(math.Inf(-1))
 	for _, v := range r {
-		m = max(m, v)
+		if !math.IsInf(float64(v), -1) {
+			softmaxMasked(r)
+			return
+		}
 	}
-	if math.IsInf(float64(m), -1) {
-		clear(r)
-		return
-	}
-	inv := 1 / expShiftSum(r, m)
-	for i := range r {
-		r[i] *= inv
-	}
+	clear(r)
 }
 
 // normWeight returns w as float32 values of length n (nil stays nil).
