@@ -32,6 +32,12 @@
 // errors.Is matches them against the sentinels ErrImageRequired,
 // ErrSingleImageAllowed, … by kind.
 //
+// # Conversations
+//
+// A Session holds a conversation and the model's KV caches between turns:
+// each turn renders the whole conversation through the chat template and
+// prefills only what follows the longest prefix the caches already hold.
+//
 // # Concurrency
 //
 // A loaded model is not safe for concurrent requests (a request may keep
