@@ -3,22 +3,51 @@ package reftest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/govlm/govlm/media"
 	"github.com/govlm/govlm/safetensors"
 	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
 )
 
 // Part is one piece of a reference message's content: {"type": "text",
-// "text": …} or {"type": "image", "path": …} with the path relative to the
-// repository root.
+// "text": …}, {"type": "image", "path": …} or {"type": "video", "path":
+// [frame paths]}, with paths relative to the repository root.
 type Part struct {
-	Type string `json:"type"`
-	Text string `json:"text"`
-	Path string `json:"path"`
+	Type string
+	Text string
+	// Path is the image's path; Frames are the video's frame paths.
+	Path   string
+	Frames []string
+}
+
+// UnmarshalJSON reads a part, whose "path" is one path for an image and a
+// list of frame paths for a video.
+func (p *Part) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Type string          `json:"type"`
+		Text string          `json:"text"`
+		Path json.RawMessage `json:"path"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*p = Part{Type: raw.Type, Text: raw.Text}
+	if len(raw.Path) == 0 {
+		return nil
+	}
+	dst := any(&p.Path)
+	if raw.Type == "video" {
+		dst = &p.Frames
+	}
+	if err := json.Unmarshal(raw.Path, dst); err != nil {
+		return fmt.Errorf("%s part: path: %w", raw.Type, err)
+	}
+	return nil
 }
 
 // Message is a Hugging Face chat message of a reference case. Its content
@@ -39,6 +68,9 @@ type Case struct {
 	// Images are the image paths of a raw case, relative to the
 	// repository root.
 	Images []string `json:"images"`
+	// Videos are the videos of a raw case, each a list of frame paths
+	// relative to the repository root.
+	Videos [][]string `json:"videos"`
 	// AddSpecialTokens is what was passed to the tokenizer (nil: not
 	// passed, which means true).
 	AddSpecialTokens *bool `json:"add_special_tokens"`
@@ -132,14 +164,18 @@ func (f *Fixture) LoadModel(t testing.TB, extraEOS ...string) *vlm.ModelContext 
 }
 
 // UserInput turns a case into the vlm.UserInput a user would pass: its
-// chat messages, or for a raw case its prompt and images. Paths are
-// resolved against the repository root.
+// chat messages, or for a raw case its prompt, images and videos. Paths
+// are resolved against the repository root. A video is given as its
+// decoded frames without frame times, as the reference passed it.
 func (f *Fixture) UserInput(t testing.TB, c Case) vlm.UserInput {
 	t.Helper()
 	if c.Messages == nil {
 		in := vlm.UserInput{Prompt: c.Prompt}
 		for _, p := range c.Images {
 			in.Images = append(in.Images, vlm.ImageSource{Path: filepath.Join(f.Root, p)})
+		}
+		for _, frames := range c.Videos {
+			in.Videos = append(in.Videos, *f.video(t, c, frames))
 		}
 		return in
 	}
@@ -160,6 +196,8 @@ func (f *Fixture) UserInput(t testing.TB, c Case) vlm.UserInput {
 			switch p.Type {
 			case "image":
 				msg.Content = append(msg.Content, vlm.Part{Image: &vlm.ImageSource{Path: filepath.Join(f.Root, p.Path)}})
+			case "video":
+				msg.Content = append(msg.Content, vlm.Part{Video: f.video(t, c, p.Frames)})
 			case "text":
 				msg.Content = append(msg.Content, vlm.Part{Text: p.Text})
 			default:
@@ -169,6 +207,24 @@ func (f *Fixture) UserInput(t testing.TB, c Case) vlm.UserInput {
 		in.Messages = append(in.Messages, msg)
 	}
 	return in
+}
+
+// video decodes the frames of a case's video, whose paths are relative to
+// the repository root.
+func (f *Fixture) video(t testing.TB, c Case, frames []string) *vlm.VideoSource {
+	t.Helper()
+	if len(frames) == 0 {
+		t.Fatalf("case %s: video without frames", c.Name)
+	}
+	v := &vlm.VideoSource{}
+	for _, p := range frames {
+		img, err := media.DecodeFile(filepath.Join(f.Root, p), media.DecodeOptions{})
+		if err != nil {
+			t.Fatalf("case %s: video frame: %v", c.Name, err)
+		}
+		v.Frames = append(v.Frames, img)
+	}
+	return v
 }
 
 // PromptIDs returns the token ids of a text case the way the reference
