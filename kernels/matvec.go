@@ -1,5 +1,7 @@
 package kernels
 
+import "sync"
+
 // Matrix-vector products for decode: every weight row is streamed once and
 // reduced against x. The per-format row reductions are tier-specific
 // (dotRows); matVecGo is the driver every tier uses.
@@ -41,12 +43,14 @@ func matVecGo(y []float32, w *Mat, lo, hi int, x []float32) {
 		gs := w.GroupSize
 		gpr := k / gs
 		wpr := k * bits / 32
-		var buf [gsumStack]float32
-		gsum := buf[:0]
-		if gpr > len(buf) {
-			gsum = make([]float32, gpr) // only for rows beyond gsumStack groups
+		// The per-group sums go to a pooled buffer: a stack array would
+		// escape to the heap anyway, through the dots.q function value.
+		bp := gsumPool.Get().(*[]float32)
+		defer gsumPool.Put(bp)
+		if cap(*bp) < gpr {
+			*bp = make([]float32, gpr)
 		}
-		gsum = gsum[:gpr]
+		gsum := (*bp)[:gpr]
 		for g := range gsum {
 			var s float32
 			for _, v := range x[g*gs : (g+1)*gs] {
@@ -60,9 +64,9 @@ func matVecGo(y []float32, w *Mat, lo, hi int, x []float32) {
 	}
 }
 
-// gsumStack is how many per-group sums of x MatVec keeps on the stack
-// (32768 columns at group size 32); longer rows allocate them.
-const gsumStack = 1024
+// gsumPool holds the per-group sums of x of quantized MatVec calls, so a
+// decode step does not allocate them for every weight tile.
+var gsumPool = sync.Pool{New: func() any { b := make([]float32, 0, 1024); return &b }}
 
 // convChunk is the stack buffer size of the portable row reductions.
 const convChunk = 128
@@ -72,8 +76,8 @@ func dotF16Go(x []float32, h []uint16) float32 {
 	var s float32
 	for i := 0; i < len(h); i += convChunk {
 		n := min(convChunk, len(h)-i)
-		F16ToF32(buf[:n], h[i:i+n])
-		s += DotF32(buf[:n], x[i:i+n])
+		F16ToF32Ref(buf[:n], h[i:i+n]) // static calls keep buf on the stack
+		s += DotF32Ref(buf[:n], x[i:i+n])
 	}
 	return s
 }
@@ -83,8 +87,8 @@ func dotBF16Go(x []float32, h []uint16) float32 {
 	var s float32
 	for i := 0; i < len(h); i += convChunk {
 		n := min(convChunk, len(h)-i)
-		BF16ToF32(buf[:n], h[i:i+n])
-		s += DotF32(buf[:n], x[i:i+n])
+		BF16ToF32Ref(buf[:n], h[i:i+n])
+		s += DotF32Ref(buf[:n], x[i:i+n])
 	}
 	return s
 }

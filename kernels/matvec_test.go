@@ -162,3 +162,19 @@ func TestQuantizeActQ8(t *testing.T) {
 		}
 	})
 }
+
+// TestMatVecDoesNotAllocate guards the decode loop against garbage: a
+// quantized MatVec reuses its per-group sums instead of allocating them.
+func TestMatVecDoesNotAllocate(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 9))
+	const rows, cols = 64, 896
+	x := randF32(r, cols)
+	y := make([]float32, rows)
+	for _, mc := range []matCase{{FormatF32, 0}, {FormatBF16, 0}, {FormatQ4, 64}, {FormatQ8, 32}} {
+		w := randMat(r, mc, rows, cols)
+		MatVec(y, w, 0, rows, x) // warm the pool
+		if n := testing.AllocsPerRun(50, func() { MatVec(y, w, 0, rows, x) }); n > 0.5 {
+			t.Errorf("%s: %.1f allocations per MatVec", mc, n)
+		}
+	}
+}
