@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/govlm/govlm/hub"
+	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
 )
 
@@ -29,13 +30,16 @@ var sampleJPEG []byte
 
 // modelFlags are the flags every command that loads a model shares.
 type modelFlags struct {
-	model    string
-	quantize string
+	model      string
+	quantize   string
+	int8Decode bool
 }
 
 func (m *modelFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.model, "model", DefaultModel, "hub id (org/name[@revision]) or local model folder")
 	fs.StringVar(&m.quantize, "quantize", "", "quantize float weights at load time: q4 or q8")
+	fs.BoolVar(&m.int8Decode, "int8-decode", false,
+		"for q4/q8 weights, decode with int8-rounded activations and integer dot products (faster, slightly less exact)")
 }
 
 // configuration turns --model into a ModelConfiguration: a local folder, a
@@ -67,6 +71,7 @@ func (m *modelFlags) load(ctx context.Context, stderr io.Writer) (*vlm.ModelCont
 	if err != nil {
 		return nil, err
 	}
+	tensor.SetIntegerMatVec(m.int8Decode)
 	bar := hub.NewProgressBar(stderr, isTerminal(stderr))
 	mc, err := vlm.Load(ctx, cfg, vlm.LoadOptions{Quantize: m.quantize, Progress: bar.Update})
 	bar.Done()
