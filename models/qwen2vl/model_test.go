@@ -3,10 +3,12 @@ package qwen2vl
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/govlm/govlm/media"
+	"github.com/govlm/govlm/models/internal/reftest"
 	"github.com/govlm/govlm/tensor"
 	"github.com/govlm/govlm/vlm"
 )
@@ -307,18 +309,13 @@ func TestSanitizeLayouts(t *testing.T) {
 
 // TestTypedErrors checks that bad requests give the typed vlm errors.
 func TestTypedErrors(t *testing.T) {
-	dir := fixture(t, "qwen2_vl")
-	mc, err := vlm.Load(context.Background(), vlm.ModelConfiguration{Directory: dir}, vlm.LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mc.Close()
+	mc := reftest.Load(t, "qwen2_vl").LoadModel(t)
 	m := mc.Model.(*Model)
 	ctx := context.Background()
 	pad := mc.Processor.(*Processor).ImagePad
 
 	// A placeholder typed into the prompt without an image.
-	_, err = mc.Processor.Prepare(ctx, vlm.UserInput{Prompt: "look " + pad})
+	_, err := mc.Processor.Prepare(ctx, vlm.UserInput{Prompt: "look " + pad})
 	if !errors.Is(err, vlm.ErrProcessing) {
 		t.Errorf("stray placeholder: got %v, want a processing error", err)
 	}
@@ -353,29 +350,22 @@ func TestTypedErrors(t *testing.T) {
 // plain prompt, and vlm.Generate, whose tokens must be transformers'
 // greedy continuation.
 func TestGenerateEndToEnd(t *testing.T) {
-	dir := fixture(t, "qwen2_5_vl")
-	ref := loadReference(t, dir)
-	var c refCase
-	for _, rc := range ref.Cases {
+	f := reftest.Load(t, "qwen2_5_vl")
+	var c reftest.Case
+	for _, rc := range f.Cases {
 		if rc.Name == "image" {
 			c = rc
 		}
 	}
-	mc, err := vlm.Load(context.Background(), vlm.ModelConfiguration{Directory: dir}, vlm.LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mc.Close()
+	mc := f.LoadModel(t)
 	in, err := mc.Processor.Prepare(context.Background(), vlm.UserInput{
 		Prompt: "Describe this image in one sentence.",
-		Images: []vlm.ImageSource{{Path: repoRoot + "/testdata/images/rocket_96x60.png"}},
+		Images: []vlm.ImageSource{{Path: filepath.Join(f.Root, "testdata", "images", "rocket_96x60.png")}},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(in.Tokens, c.InputIDs) {
-		t.Fatalf("input ids\n%v\nwant\n%v", in.Tokens, c.InputIDs)
-	}
+	reftest.CheckIDs(t, in.Tokens, c.InputIDs)
 	var got []int32
 	var info *vlm.CompletionInfo
 	for chunk, err := range vlm.Generate(context.Background(), mc, in, vlm.GenerateParameters{MaxTokens: len(c.Greedy)}) {

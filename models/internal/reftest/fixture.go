@@ -83,6 +83,9 @@ type Case struct {
 	LogitsPositions []int `json:"logits_positions"`
 	// Greedy is the greedy continuation (EOS disabled).
 	Greedy []int32 `json:"greedy"`
+	// RopeDeltas are Qwen2-VL's M-RoPE position deltas, one per sequence
+	// (absent for other models).
+	RopeDeltas []int `json:"rope_deltas"`
 }
 
 // Fixture is one folder of testdata/models with its parsed reference.
@@ -154,6 +157,13 @@ func (f *Fixture) Tensor(t testing.TB, name string) *tensor.Tensor {
 		t.Fatalf("fixture %s: %s: %v", f.Name, name, err)
 	}
 	return x
+}
+
+// HasTensor reports whether the reference holds the tensor name, for
+// outputs that only some cases have (e.g. "<case>.pixel_values_videos").
+func (f *Fixture) HasTensor(name string) bool {
+	_, ok := f.ref.Tensor(name)
+	return ok
 }
 
 // LoadModel loads the fixture's checkpoint through vlm.Load, with the

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/govlm/govlm/tensor"
@@ -86,6 +87,24 @@ func TestUserInput(t *testing.T) {
 	}
 }
 
+func TestCaseRopeDeltas(t *testing.T) {
+	for _, tc := range []struct {
+		js   string
+		want []int
+	}{
+		{`{"name": "video", "rope_deltas": [-37]}`, []int{-37}},
+		{`{"name": "text"}`, nil},
+	} {
+		var c Case
+		if err := json.Unmarshal([]byte(tc.js), &c); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(c.RopeDeltas, tc.want) {
+			t.Errorf("%s: rope deltas %v, want %v", tc.js, c.RopeDeltas, tc.want)
+		}
+	}
+}
+
 func TestLoadSkipsAbsentFixture(t *testing.T) {
 	went := false
 	t.Run("absent", func(t *testing.T) {
@@ -104,6 +123,10 @@ func TestLoadAndLayout4x(t *testing.T) {
 	}
 	if x := f.Tensor(t, f.Cases[0].Name+".logits"); x.Dim(0) != len(f.Cases[0].LogitsPositions) {
 		t.Errorf("logits %v for positions %v", x.Shape(), f.Cases[0].LogitsPositions)
+	}
+	if !f.HasTensor(f.Cases[0].Name+".logits") || f.HasTensor(f.Cases[0].Name+".no_such_output") {
+		t.Errorf("HasTensor: logits %v, no_such_output %v", f.HasTensor(f.Cases[0].Name+".logits"),
+			f.HasTensor(f.Cases[0].Name+".no_such_output"))
 	}
 	dir := f.Layout4x(t)
 	for _, tc := range []struct {
