@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+
+	"github.com/govlm/govlm/media"
 )
 
 func TestErrorIsMatchesKind(t *testing.T) {
@@ -84,5 +86,20 @@ func TestTemplateMessages(t *testing.T) {
 	text := chat.TemplateMessages(true)
 	if len(text) != 2 || text[0]["content"] != "be brief" || text[1]["content"] != "ab" {
 		t.Fatalf("text form: %v", text)
+	}
+}
+
+func TestProcessingResizeImage(t *testing.T) {
+	img := media.NewImage(200, 100)
+	same, err := Processing{}.ResizeImage(img)
+	if err != nil || same != img {
+		t.Fatalf("no hint: got %v, %v; want the image itself", same, err)
+	}
+	out, err := Processing{ResizeWidth: 50, ResizeHeight: 50}.ResizeImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.W != 50 || out.H != 25 {
+		t.Fatalf("best fit of 200x100 in 50x50 = %dx%d, want 50x25", out.W, out.H)
 	}
 }

@@ -85,8 +85,9 @@ type VideoSource struct {
 // Processing holds preprocessing hints. Zero values mean the processor's
 // defaults from preprocessor_config.json.
 type Processing struct {
-	// Resize, when both are positive, resizes every image to Width×Height
-	// before the model's own resizing.
+	// Resize, when both are positive, scales every image to the best fit
+	// inside ResizeWidth×ResizeHeight (aspect ratio kept, bicubic) before
+	// the model's own preprocessing; see ResizeImage.
 	ResizeWidth, ResizeHeight int
 	// MinPixels and MaxPixels bound the pixel count of resized images
 	// (Qwen2-VL style processors).
@@ -95,6 +96,23 @@ type Processing struct {
 	// number of frames.
 	FPS       float64
 	MaxFrames int
+	// PanAndScan, when set, overrides the processor's own pan-and-scan
+	// setting (Gemma 3: crops of long images added next to the image).
+	PanAndScan *bool
+}
+
+// ResizeImage applies the Resize hint to img (media.Apply's best fit) and
+// returns img itself when there is no hint. Processors call it right after
+// loading each image.
+func (p Processing) ResizeImage(img *media.Image) (*media.Image, error) {
+	if p.ResizeWidth <= 0 || p.ResizeHeight <= 0 {
+		return img, nil
+	}
+	out, err := media.Apply(img, media.Processing{Resize: &media.Size{W: p.ResizeWidth, H: p.ResizeHeight}})
+	if err != nil {
+		return nil, Errorf(KindImageProcessing, "resize hint %dx%d: %w", p.ResizeWidth, p.ResizeHeight, err)
+	}
+	return out, nil
 }
 
 // MediaCounts returns the number of images and videos in the input, from

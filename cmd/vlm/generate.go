@@ -122,11 +122,24 @@ func (s *sampleFlags) parameters() vlm.GenerateParameters {
 
 // mediaFlags are preprocessing hints.
 type mediaFlags struct {
-	resize    string
-	minPixels int
-	maxPixels int
-	fps       float64
-	maxFrames int
+	resize     string
+	minPixels  int
+	maxPixels  int
+	fps        float64
+	maxFrames  int
+	panAndScan boolFlag
+}
+
+// boolFlag is a boolean flag that remembers whether it was given, so
+// "not given" can mean "the model's own default".
+type boolFlag struct{ set, value bool }
+
+func (b *boolFlag) String() string   { return strconv.FormatBool(b.value) }
+func (b *boolFlag) IsBoolFlag() bool { return true }
+func (b *boolFlag) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	b.set, b.value = true, v
+	return err
 }
 
 func (m *mediaFlags) register(fs *flag.FlagSet) {
@@ -135,10 +148,14 @@ func (m *mediaFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&m.maxPixels, "max-pixels", 0, "upper pixel budget per image (Qwen2-VL style processors)")
 	fs.Float64Var(&m.fps, "fps", 0, "video frames sampled per second (0: the processor's default)")
 	fs.IntVar(&m.maxFrames, "max-frames", 0, "most video frames (0: the processor's default)")
+	fs.Var(&m.panAndScan, "pan-and-scan", "add crops of long images (Gemma 3); default: the processor's setting")
 }
 
 func (m *mediaFlags) processing() (vlm.Processing, error) {
 	p := vlm.Processing{MinPixels: m.minPixels, MaxPixels: m.maxPixels, FPS: m.fps, MaxFrames: m.maxFrames}
+	if m.panAndScan.set {
+		p.PanAndScan = &m.panAndScan.value
+	}
 	if m.resize != "" {
 		w, h, err := parseSize(m.resize)
 		if err != nil {

@@ -101,3 +101,36 @@ func checkVLMCase(t *testing.T, f *reftest.Fixture, mc *vlm.ModelContext, c reft
 		reftest.CheckGreedy(t, m, in, c.Greedy, step)
 	}
 }
+
+// TestPanAndScanHint checks that the request's PanAndScan hint overrides
+// the processor's setting: on, the pan-and-scan case's ids are
+// transformers'; off, the same request gets no crops.
+func TestPanAndScanHint(t *testing.T) {
+	f := reftest.Load(t, "gemma3")
+	mc := f.LoadModel(t, endOfTurn)
+	for _, c := range f.Cases {
+		if c.Name != "pan_and_scan" {
+			continue
+		}
+		p := processorFor(t, mc, c)
+		p.Image.DoPanAndScan = false // the hint must switch it on
+		on, off := true, false
+		in := f.UserInput(t, c)
+		in.Processing.PanAndScan = &on
+		got, err := p.Prepare(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reftest.CheckIDs(t, got.Tokens, c.InputIDs)
+		in.Processing.PanAndScan = &off
+		plain, err := p.Prepare(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plain.Image.Pixels.Dim(0) >= got.Image.Pixels.Dim(0) {
+			t.Fatalf("pan-and-scan off gave %d views, on %d", plain.Image.Pixels.Dim(0), got.Image.Pixels.Dim(0))
+		}
+		return
+	}
+	t.Fatal("the gemma3 fixture has no pan_and_scan case")
+}

@@ -132,7 +132,7 @@ func (p *Processor) Prepare(ctx context.Context, input vlm.UserInput) (*vlm.LMIn
 	}
 	out := &vlm.LMInput{}
 	if len(sources) > 0 {
-		if text, out.Image, err = p.prepareImages(ctx, text, sources); err != nil {
+		if text, out.Image, err = p.prepareImages(ctx, text, sources, input.Processing); err != nil {
 			return nil, err
 		}
 	}
@@ -161,8 +161,13 @@ func (p *Processor) render(input vlm.UserInput) (string, error) {
 
 // prepareImages loads the images (and their pan-and-scan crops), builds
 // the pixel tensor [images+crops, 3, S, S] (each image followed by its
-// crops) and expands the placeholders of text.
-func (p *Processor) prepareImages(ctx context.Context, text string, sources []vlm.ImageSource) (string, *vlm.ProcessedImage, error) {
+// crops) and expands the placeholders of text. The request's hints may
+// resize the images first and switch pan-and-scan on or off.
+func (p *Processor) prepareImages(ctx context.Context, text string, sources []vlm.ImageSource, hints vlm.Processing) (string, *vlm.ProcessedImage, error) {
+	panAndScan := p.Image.DoPanAndScan
+	if hints.PanAndScan != nil {
+		panAndScan = *hints.PanAndScan
+	}
 	var (
 		pixels []float32
 		count  int
@@ -174,9 +179,12 @@ func (p *Processor) prepareImages(ctx context.Context, text string, sources []vl
 		if err != nil {
 			return "", nil, err
 		}
+		if img, err = hints.ResizeImage(img); err != nil {
+			return "", nil, err
+		}
 		sizes = append(sizes, img.Size())
 		views := []*media.Image{img}
-		if p.Image.DoPanAndScan {
+		if panAndScan {
 			c, err := p.Image.PanAndScan(img)
 			if err != nil {
 				return "", nil, vlm.Errorf(vlm.KindImageProcessing, "image %d: pan and scan: %w", i, err)

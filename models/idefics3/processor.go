@@ -199,10 +199,8 @@ func (p *Processor) prepareImages(ctx context.Context, text string, sources []vl
 			return "", nil, err
 		}
 		sizes = append(sizes, img.Size())
-		if hints.ResizeWidth > 0 && hints.ResizeHeight > 0 {
-			if img, err = media.Resize(img, hints.ResizeWidth, hints.ResizeHeight, media.Filter(p.Image.Resample)); err != nil {
-				return "", nil, vlm.Errorf(vlm.KindImageProcessing, "image %d: %w", i, err)
-			}
+		if img, err = hints.ResizeImage(img); err != nil {
+			return "", nil, vlm.Errorf(vlm.KindImageProcessing, "image %d: %w", i, err)
 		}
 		t, err := p.Image.Preprocess(img)
 		if err != nil {

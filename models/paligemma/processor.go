@@ -116,6 +116,9 @@ func (p *Processor) Prepare(ctx context.Context, input vlm.UserInput) (*vlm.LMIn
 	if err != nil {
 		return nil, err
 	}
+	if img, err = input.Processing.ResizeImage(img); err != nil {
+		return nil, err
+	}
 	pixels, err := p.Image.Pixels(img)
 	if err != nil {
 		return nil, vlm.Errorf(vlm.KindImageProcessing, "image 0: %w", err)

@@ -152,15 +152,6 @@ func pixelLimits(c *ImageConfig, hint vlm.Processing) (lo, hi int) {
 	return lo, max(lo, hi)
 }
 
-// resizeHint applies the request's ResizeWidth×ResizeHeight (best fit)
-// before the model's own resizing.
-func resizeHint(img *media.Image, hint vlm.Processing) (*media.Image, error) {
-	if hint.ResizeWidth <= 0 || hint.ResizeHeight <= 0 {
-		return img, nil
-	}
-	return media.Apply(img, media.Processing{Resize: &media.Size{W: hint.ResizeWidth, H: hint.ResizeHeight}})
-}
-
 // images loads and preprocesses the images into one pixel tensor.
 func (p *Processor) images(ctx context.Context, sources []vlm.ImageSource, hint vlm.Processing) (*vlm.ProcessedImage, error) {
 	opt := media.LoadOptions{}
@@ -176,7 +167,7 @@ func (p *Processor) images(ctx context.Context, sources []vlm.ImageSource, hint 
 			return nil, err
 		}
 		out.Sizes = append(out.Sizes, img.Size())
-		if img, err = resizeHint(img, hint); err != nil {
+		if img, err = hint.ResizeImage(img); err != nil {
 			return nil, vlm.Errorf(vlm.KindImageProcessing, "image %d: %w", i, err)
 		}
 		rows, g, err := p.Image.PreprocessImage(img, lo, hi)
@@ -208,7 +199,7 @@ func (p *Processor) videos(ctx context.Context, sources []vlm.VideoSource, hint 
 		}
 		imgs := make([]*media.Image, len(frames.Frames))
 		for j, f := range frames.Frames {
-			if imgs[j], err = resizeHint(f.Image, hint); err != nil {
+			if imgs[j], err = hint.ResizeImage(f.Image); err != nil {
 				return nil, vlm.Errorf(vlm.KindVideoProcessing, "video %d frame %d: %w", i, j, err)
 			}
 		}
