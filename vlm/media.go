@@ -26,12 +26,14 @@ func (s ImageSource) Load(ctx context.Context, opt media.LoadOptions) (*media.Im
 		return nil, Errorf(KindImageProcessing, "empty image source")
 	}
 	if err != nil {
-		return nil, Errorf(KindImageProcessing, "loading %s: %w", s.label(), err)
+		return nil, Errorf(KindImageProcessing, "loading %s: %w", s.Label(), err)
 	}
 	return img, nil
 }
 
-func (s ImageSource) label() string {
+// Label names the image in messages: its path, its URL (long ones cut to
+// 60 characters) or "image bytes" / "decoded image".
+func (s ImageSource) Label() string {
 	switch {
 	case s.Path != "":
 		return s.Path
@@ -40,6 +42,8 @@ func (s ImageSource) label() string {
 			return s.URL[:60] + "…"
 		}
 		return s.URL
+	case s.Image != nil:
+		return "decoded image"
 	}
 	return "image bytes"
 }

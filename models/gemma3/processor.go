@@ -187,7 +187,7 @@ func (p *Processor) prepareImages(ctx context.Context, text string, sources []vl
 		if panAndScan {
 			c, err := p.Image.PanAndScan(img)
 			if err != nil {
-				return "", nil, vlm.Errorf(vlm.KindImageProcessing, "image %d: pan and scan: %w", i, err)
+				return "", nil, vlm.Errorf(vlm.KindImageProcessing, "image %d (%s): pan and scan: %w", i, src.Label(), err)
 			}
 			views = append(views, c...)
 		}
@@ -195,7 +195,7 @@ func (p *Processor) prepareImages(ctx context.Context, text string, sources []vl
 		for _, v := range views {
 			px, err := p.Image.Pixels(v)
 			if err != nil {
-				return "", nil, vlm.Errorf(vlm.KindImageProcessing, "image %d: %w", i, err)
+				return "", nil, vlm.Errorf(vlm.KindImageProcessing, "image %d (%s): %w", i, src.Label(), err)
 			}
 			pixels = append(pixels, px...)
 			count++

@@ -200,11 +200,11 @@ func (p *Processor) prepareImages(ctx context.Context, text string, sources []vl
 		}
 		sizes = append(sizes, img.Size())
 		if img, err = hints.ResizeImage(img); err != nil {
-			return "", nil, vlm.Errorf(vlm.KindImageProcessing, "image %d: %w", i, err)
+			return "", nil, vlm.Errorf(vlm.KindImageProcessing, "image %d (%s): %w", i, src.Label(), err)
 		}
 		t, err := p.Image.Preprocess(img)
 		if err != nil {
-			return "", nil, vlm.Errorf(vlm.KindImageProcessing, "image %d: %w", i, err)
+			return "", nil, vlm.Errorf(vlm.KindImageProcessing, "image %d (%s): %w", i, src.Label(), err)
 		}
 		for _, m := range t.Images {
 			pixels = append(pixels, p.Image.Pixels(m)...)

@@ -121,7 +121,7 @@ func (p *Processor) Prepare(ctx context.Context, input vlm.UserInput) (*vlm.LMIn
 	}
 	pixels, err := p.Image.Pixels(img)
 	if err != nil {
-		return nil, vlm.Errorf(vlm.KindImageProcessing, "image 0: %w", err)
+		return nil, vlm.Errorf(vlm.KindImageProcessing, "image 0 (%s): %w", sources[0].Label(), err)
 	}
 	s := p.Image.Size
 	return &vlm.LMInput{

@@ -168,11 +168,11 @@ func (p *Processor) images(ctx context.Context, sources []vlm.ImageSource, hint 
 		}
 		out.Sizes = append(out.Sizes, img.Size())
 		if img, err = hint.ResizeImage(img); err != nil {
-			return nil, vlm.Errorf(vlm.KindImageProcessing, "image %d: %w", i, err)
+			return nil, vlm.Errorf(vlm.KindImageProcessing, "image %d (%s): %w", i, src.Label(), err)
 		}
 		rows, g, err := p.Image.PreprocessImage(img, lo, hi)
 		if err != nil {
-			return nil, vlm.Errorf(vlm.KindImageProcessing, "image %d: %w", i, err)
+			return nil, vlm.Errorf(vlm.KindImageProcessing, "image %d (%s): %w", i, src.Label(), err)
 		}
 		pixels = append(pixels, rows...)
 		out.Grids = append(out.Grids, vlm.THW{T: g[0], H: g[1], W: g[2]})
