@@ -11,7 +11,8 @@ const (
 // GenerateParameters controls one generation. The zero value is greedy
 // decoding of at most DefaultMaxTokens tokens.
 type GenerateParameters struct {
-	// MaxTokens caps the number of generated tokens (0: DefaultMaxTokens).
+	// MaxTokens caps the number of generated tokens (0: DefaultMaxTokens;
+	// negative is a KindGeneration error).
 	MaxTokens int
 	// Temperature 0 is greedy (arg-max) decoding.
 	Temperature float32
@@ -64,6 +65,9 @@ func (p GenerateParameters) withDefaults() GenerateParameters {
 }
 
 func (p GenerateParameters) validate() error {
+	if p.MaxTokens < 0 {
+		return Errorf(KindGeneration, "MaxTokens %d must be ≥ 0 (0: the default %d)", p.MaxTokens, DefaultMaxTokens)
+	}
 	if p.KVBits != 0 && p.KVBits != 4 && p.KVBits != 8 {
 		return Errorf(KindGeneration, "KV cache bits %d unsupported (4 or 8)", p.KVBits)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/govlm/govlm/media"
 	"github.com/govlm/govlm/models/internal/reftest"
 	"github.com/govlm/govlm/vlm"
 )
@@ -153,4 +154,123 @@ func TestAwkwardImages(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAwkwardRequests sends every image model requests it cannot serve as
+// given — wrong media for the model, an image placeholder without an image,
+// invalid generation parameters — and checks each fails with the expected
+// typed error, never a panic. Requests a model can serve (an empty prompt
+// through a chat template, roles the template accepts) must give tokens.
+func TestAwkwardRequests(t *testing.T) {
+	root := reftest.RepoRoot(t)
+	image := vlm.ImageSource{Path: filepath.Join(root, "testdata", "images", "chelsea_80x80.png")}
+	video := framesVideo(t, root)
+	one := []vlm.ImageSource{image}
+	// want maps a fixture to the error kind it must give; a fixture not
+	// named must give tokens. all applies to every fixture.
+	type want map[string]*vlm.Error
+	all := func(e *vlm.Error) want {
+		w := want{}
+		for _, f := range vlmFixtures {
+			w[f] = e
+		}
+		return w
+	}
+	cases := []struct {
+		name string
+		in   func(fixture string) vlm.UserInput
+		p    vlm.GenerateParameters
+		want want
+	}{
+		{"two images", func(string) vlm.UserInput {
+			return vlm.UserInput{Prompt: "Compare.", Images: []vlm.ImageSource{image, image}}
+		}, vlm.GenerateParameters{}, want{"paligemma": vlm.ErrSingleImageAllowed}},
+		// The smolvlm fixture's chat template has no video part (SmolVLM
+		// 1), so the video has no placeholder to go to.
+		{"video", func(string) vlm.UserInput {
+			return vlm.UserInput{Prompt: "What happens?", Videos: []vlm.VideoSource{video}}
+		}, vlm.GenerateParameters{}, want{"smolvlm": vlm.ErrProcessing, "idefics3": vlm.ErrVideoProcessing,
+			"paligemma": vlm.ErrVideoProcessing, "gemma3": vlm.ErrVideoProcessing}},
+		{"image and video", func(string) vlm.UserInput {
+			return vlm.UserInput{Prompt: "Compare.", Images: one, Videos: []vlm.VideoSource{video}}
+		}, vlm.GenerateParameters{}, want{"smolvlm": vlm.ErrSingleMediaTypeAllowed, "idefics3": vlm.ErrSingleMediaTypeAllowed,
+			"paligemma": vlm.ErrSingleMediaTypeAllowed, "gemma3": vlm.ErrSingleMediaTypeAllowed}},
+		{"placeholder without image", func(f string) vlm.UserInput {
+			return vlm.UserInput{Prompt: placeholder[f] + " What is this?"}
+		}, vlm.GenerateParameters{}, func() want {
+			w := all(vlm.ErrProcessing)
+			w["paligemma"] = vlm.ErrImageRequired
+			return w
+		}()},
+		// An empty prompt through a chat template is an empty user turn,
+		// as in transformers; PaliGemma's empty prefix needs its image.
+		{"empty prompt", func(string) vlm.UserInput { return vlm.UserInput{} },
+			vlm.GenerateParameters{}, want{"paligemma": vlm.ErrImageRequired}},
+		{"empty prompt with image", func(string) vlm.UserInput { return vlm.UserInput{Images: one} },
+			vlm.GenerateParameters{}, want{}},
+		{"empty message", func(string) vlm.UserInput {
+			return vlm.UserInput{Messages: []vlm.Message{{Role: vlm.RoleUser}}}
+		}, vlm.GenerateParameters{}, want{"paligemma": vlm.ErrImageRequired}},
+		// Roles are the chat template's business, as in transformers:
+		// Gemma 3's raises on one it does not know.
+		{"unknown role", func(string) vlm.UserInput {
+			return vlm.UserInput{Messages: []vlm.Message{{Role: "wizard", Content: []vlm.Part{{Image: &image}, {Text: "Hi"}}}}}
+		}, vlm.GenerateParameters{}, want{"paligemma": vlm.ErrProcessing, "gemma3": vlm.ErrProcessing}},
+		{"negative MaxTokens", func(string) vlm.UserInput { return vlm.UserInput{Prompt: "Hi", Images: one} },
+			vlm.GenerateParameters{MaxTokens: -1}, all(vlm.ErrGeneration)},
+		{"KVBits 3", func(string) vlm.UserInput { return vlm.UserInput{Prompt: "Hi", Images: one} },
+			vlm.GenerateParameters{KVBits: 3}, all(vlm.ErrGeneration)},
+		{"negative temperature", func(string) vlm.UserInput { return vlm.UserInput{Prompt: "Hi", Images: one} },
+			vlm.GenerateParameters{Temperature: -1}, all(vlm.ErrGeneration)},
+		{"TopP above 1", func(string) vlm.UserInput { return vlm.UserInput{Prompt: "Hi", Images: one} },
+			vlm.GenerateParameters{Temperature: 1, TopP: 1.5}, all(vlm.ErrGeneration)},
+	}
+	for _, name := range vlmFixtures {
+		t.Run(name, func(t *testing.T) {
+			mc := reftest.Load(t, name).LoadModel(t)
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					p := c.p
+					if p.MaxTokens == 0 {
+						p.MaxTokens = 2
+					}
+					n, err := generate(mc, c.in(name), p)
+					wantErr := c.want[name]
+					switch {
+					case isPanic(err):
+						t.Fatal(err)
+					case wantErr == nil && err != nil:
+						t.Fatalf("want tokens, got %v", err)
+					case wantErr == nil && (n == 0 || n > p.MaxTokens):
+						t.Fatalf("%d tokens, want 1…%d", n, p.MaxTokens)
+					case wantErr != nil && !errors.Is(err, wantErr):
+						t.Fatalf("got %v (%d tokens), want a *vlm.Error of kind %v", err, n, wantErr.Kind)
+					case err != nil:
+						t.Log(err)
+					}
+				})
+			}
+		})
+	}
+}
+
+// placeholder is each fixture's image placeholder in a raw prompt.
+var placeholder = map[string]string{
+	"smolvlm": "<image>", "idefics3": "<image>", "paligemma": "<image>",
+	"qwen2_vl": "<|vision_start|><|image_pad|><|vision_end|>", "qwen2_5_vl": "<|vision_start|><|image_pad|><|vision_end|>",
+	"gemma3": "<start_of_image>",
+}
+
+// framesVideo is a four-frame video from testdata/images/video_frame_*.png.
+func framesVideo(t *testing.T, root string) vlm.VideoSource {
+	t.Helper()
+	var v vlm.VideoSource
+	for i := range 4 {
+		img, err := media.DecodeFile(filepath.Join(root, "testdata", "images", fmt.Sprintf("video_frame_%d.png", i)), media.DecodeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.Frames = append(v.Frames, img)
+	}
+	return v
 }
