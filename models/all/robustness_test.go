@@ -1,17 +1,23 @@
 package all_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/govlm/govlm/media"
 	"github.com/govlm/govlm/models/internal/reftest"
+	"github.com/govlm/govlm/nn"
+	"github.com/govlm/govlm/safetensors"
 	"github.com/govlm/govlm/vlm"
 )
 
@@ -273,4 +279,245 @@ func framesVideo(t *testing.T, root string) vlm.VideoSource {
 		v.Frames = append(v.Frames, img)
 	}
 	return v
+}
+
+// TestLoadBrokenFolders breaks a copy of a reference checkpoint in one way
+// at a time and checks that vlm.Load fails with a typed error naming the
+// broken file, tensor or field (and, for weights that do not match the
+// model, an *nn.BindError listing the tensors).
+func TestLoadBrokenFolders(t *testing.T) {
+	weights := func(t *testing.T, dir string) string { return filepath.Join(dir, "model.safetensors") }
+	formatError := func(t *testing.T, err error) {
+		var fe *safetensors.FormatError
+		if !errors.As(err, &fe) || !strings.HasSuffix(fe.File, "model.safetensors") {
+			t.Errorf("want a *safetensors.FormatError for model.safetensors, got %T", errors.Unwrap(err))
+		}
+	}
+	notExist := func(t *testing.T, err error) {
+		if !errors.Is(err, fs.ErrNotExist) {
+			t.Error("the error does not wrap fs.ErrNotExist")
+		}
+	}
+	cases := []struct {
+		name   string
+		break_ func(t *testing.T, dir string) (tensor string)
+		kind   *vlm.Error
+		// names are substrings the message must hold.
+		names []string
+		check func(t *testing.T, err error)
+		// loads lists fixtures that load despite the change.
+		loads []string
+	}{
+		{name: "no weights", break_: func(t *testing.T, dir string) string {
+			must(t, os.Remove(weights(t, dir)))
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"model.safetensors"}, check: notExist},
+		{name: "truncated weights", break_: func(t *testing.T, dir string) string {
+			st, err := os.Stat(weights(t, dir))
+			must(t, err)
+			must(t, os.Truncate(weights(t, dir), st.Size()/2))
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"model.safetensors", "run past"}, check: formatError},
+		{name: "corrupt header", break_: func(t *testing.T, dir string) string {
+			b, err := os.ReadFile(weights(t, dir))
+			must(t, err)
+			copy(b[8:], `{"x": [[[`)
+			must(t, os.WriteFile(weights(t, dir), b, 0o644))
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"model.safetensors", "header"}, check: formatError},
+		{name: "huge header length", break_: func(t *testing.T, dir string) string {
+			b, err := os.ReadFile(weights(t, dir))
+			must(t, err)
+			copy(b, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f})
+			must(t, os.WriteFile(weights(t, dir), b, 0o644))
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"model.safetensors", "header length"}, check: formatError},
+		{name: "empty weights", break_: func(t *testing.T, dir string) string {
+			must(t, os.WriteFile(weights(t, dir), nil, 0o644))
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"model.safetensors"}, check: formatError},
+		{name: "missing tensor", break_: func(t *testing.T, dir string) (name string) {
+			rewriteWeights(t, dir, func(ts map[string]safetensors.Info) {
+				name = layerTensor(t, ts, "mlp.down_proj.weight")
+				delete(ts, name)
+			})
+			return name
+		}, kind: vlm.ErrLoad, check: bindError(func(e *nn.BindError) []string { return e.Missing })},
+		{name: "unused tensor", break_: func(t *testing.T, dir string) (name string) {
+			rewriteWeights(t, dir, func(ts map[string]safetensors.Info) {
+				down := layerTensor(t, ts, "mlp.down_proj.weight")
+				name = strings.TrimSuffix(down, "down_proj.weight") + "surplus_proj.weight"
+				ts[name] = ts[down]
+			})
+			return name
+		}, kind: vlm.ErrLoad, check: bindError(func(e *nn.BindError) []string { return e.Unused })},
+		{name: "intermediate size", break_: func(t *testing.T, dir string) string {
+			editConfig(t, dir, func(c map[string]any) { textConfig(c)["intermediate_size"] = 24.0 })
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"mlp.down_proj.weight: want [64 24], got [64 128]"}, check: bindError(func(e *nn.BindError) []string {
+			var names []string
+			for _, m := range e.Mismatched {
+				names = append(names, m.Name)
+			}
+			return names
+		})},
+		// The llama config derives the heads from head_dim when they are
+		// 0, as for mlx-community conversions that leave them out.
+		{name: "zero attention heads", break_: func(t *testing.T, dir string) string {
+			editConfig(t, dir, func(c map[string]any) { textConfig(c)["num_attention_heads"] = 0.0 })
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"num_attention_heads"}, loads: []string{"smolvlm"}},
+		{name: "negative layers", break_: func(t *testing.T, dir string) string {
+			editConfig(t, dir, func(c map[string]any) { textConfig(c)["num_hidden_layers"] = -1.0 })
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"num_hidden_layers", "-1"}},
+		{name: "zero vocabulary", break_: func(t *testing.T, dir string) string {
+			editConfig(t, dir, func(c map[string]any) { textConfig(c)["vocab_size"] = 0.0 })
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"vocab_size"}},
+		{name: "zero vision patch", break_: func(t *testing.T, dir string) string {
+			editConfig(t, dir, func(c map[string]any) { c["vision_config"].(map[string]any)["patch_size"] = 0.0 })
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"vision_config.patch_size"}},
+		{name: "malformed config", break_: func(t *testing.T, dir string) string {
+			must(t, os.WriteFile(filepath.Join(dir, "config.json"), []byte(`{"model_type": `), 0o644))
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"config.json"}, check: func(t *testing.T, err error) {
+			var se *json.SyntaxError
+			if !errors.As(err, &se) {
+				t.Error("the error does not wrap a *json.SyntaxError")
+			}
+		}},
+		{name: "unknown model type", break_: func(t *testing.T, dir string) string {
+			editConfig(t, dir, func(c map[string]any) { c["model_type"] = "frobnicator" })
+			return ""
+		}, kind: vlm.ErrUnsupportedModelType, names: []string{`"frobnicator"`, "config.json", "qwen2_vl"}},
+		{name: "no tokenizer", break_: func(t *testing.T, dir string) string {
+			must(t, os.Remove(filepath.Join(dir, "tokenizer.json")))
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"tokenizer.json"}, check: notExist},
+		{name: "malformed tokenizer", break_: func(t *testing.T, dir string) string {
+			must(t, os.WriteFile(filepath.Join(dir, "tokenizer.json"), []byte(`{"model": {"type": "BPE", "vocab": 3}}`), 0o644))
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"tokenizer.json", "model.vocab"}},
+	}
+	for _, name := range []string{"smolvlm", "qwen2_vl", "paligemma", "gemma3"} {
+		t.Run(name, func(t *testing.T) {
+			f := reftest.Load(t, name)
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					dir := f.Copy(t)
+					tensor := c.break_(t, dir)
+					err := catch(func() error {
+						mc, err := vlm.Load(context.Background(), vlm.ModelConfiguration{Directory: dir}, vlm.LoadOptions{})
+						if err == nil {
+							mc.Close()
+						}
+						return err
+					})
+					if slices.Contains(c.loads, name) {
+						if err != nil {
+							t.Fatalf("want the model to load, got %v", err)
+						}
+						return
+					}
+					if isPanic(err) || !errors.Is(err, c.kind) {
+						t.Fatalf("got %v, want a *vlm.Error of kind %v", err, c.kind.Kind)
+					}
+					for _, s := range append(c.names, tensor) {
+						if !strings.Contains(err.Error(), s) {
+							t.Errorf("the error does not name %q: %v", s, err)
+						}
+					}
+					if c.check != nil {
+						c.check(t, err)
+					}
+					if tensor != "" {
+						var be *nn.BindError
+						if errors.As(err, &be) && !slices.Contains(append(be.Missing, be.Unused...), tensor) {
+							t.Errorf("BindError %+v does not list %s", be, tensor)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// bindError returns a check that err wraps an *nn.BindError whose names
+// (one of its lists) are all the problem tensors.
+func bindError(names func(*nn.BindError) []string) func(*testing.T, error) {
+	return func(t *testing.T, err error) {
+		t.Helper()
+		var be *nn.BindError
+		if !errors.As(err, &be) {
+			t.Fatalf("%v does not wrap an *nn.BindError", err)
+		}
+		if len(names(be)) == 0 {
+			t.Errorf("BindError %+v lists no tensor of the expected kind", be)
+		}
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// editConfig rewrites dir/config.json after edit changed its fields.
+func editConfig(t *testing.T, dir string, edit func(map[string]any)) {
+	t.Helper()
+	p := filepath.Join(dir, "config.json")
+	b, err := os.ReadFile(p)
+	must(t, err)
+	var c map[string]any
+	must(t, json.Unmarshal(b, &c))
+	edit(c)
+	b, err = json.Marshal(c)
+	must(t, err)
+	must(t, os.WriteFile(p, b, 0o644))
+}
+
+// textConfig returns config.json's text_config, or the config itself for
+// checkpoints that keep the text fields at the top.
+func textConfig(c map[string]any) map[string]any {
+	if tc, ok := c["text_config"].(map[string]any); ok {
+		return tc
+	}
+	return c
+}
+
+// layerTensor returns the name of a tensor of the first text layer ending
+// in suffix.
+func layerTensor(t *testing.T, ts map[string]safetensors.Info, suffix string) string {
+	t.Helper()
+	for name := range ts {
+		if strings.Contains(name, "layers.0.") && strings.HasSuffix(name, suffix) && !strings.Contains(name, "vision") {
+			return name
+		}
+	}
+	t.Fatalf("no layers.0 tensor ending in %s", suffix)
+	return ""
+}
+
+// rewriteWeights rewrites dir/model.safetensors after edit changed its
+// tensors.
+func rewriteWeights(t *testing.T, dir string, edit func(map[string]safetensors.Info)) {
+	t.Helper()
+	p := filepath.Join(dir, "model.safetensors")
+	st, err := safetensors.Open(p)
+	must(t, err)
+	ts := map[string]safetensors.Info{}
+	for _, name := range st.Tensors() {
+		info, _ := st.Tensor(name)
+		info.Data = bytes.Clone(info.Data)
+		ts[name] = info
+	}
+	must(t, st.Close())
+	edit(ts)
+	var b bytes.Buffer
+	must(t, safetensors.Write(&b, ts, nil))
+	must(t, os.WriteFile(p, b.Bytes(), 0o644))
 }
