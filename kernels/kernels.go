@@ -33,7 +33,8 @@ var (
 	// accuracy bound.
 	MatVecQ = MatVecQRef
 
-	// SoftmaxF32 replaces x with softmax(x).
+	// SoftmaxF32 replaces x with softmax(x); scores more than 72 below the
+	// row's maximum (-Inf among them) give exactly 0, never a subnormal.
 	SoftmaxF32 = SoftmaxF32Ref
 	// RMSNormF32 computes dst = x·w / sqrt(mean(x²) + eps).
 	RMSNormF32 = RMSNormF32Ref

@@ -7,9 +7,17 @@ import "math"
 // dispatch variables (RowOps in kernels.go) point at vectorised versions
 // whose exp is a polynomial accurate to a few float32 ulps. Inputs below
 // exp's float32 range (x < -87.3) give results within 1.2e-38 of zero
-// instead of exactly zero.
+// instead of exactly zero, except in the softmax (see softmaxCut).
 
-// SoftmaxF32Ref replaces x with softmax(x): exp(x[i]-max) / Σ exp(x[j]-max).
+// softmaxCut is the score, relative to the row's maximum, below which the
+// softmax returns exactly 0. e^-72 ≈ 5.4e-32: dropping such terms cannot
+// change a float32 sum of up to 10^23 of them, and every weight that is
+// kept stays a normal float32 after the division by a sum of up to 4·10^6
+// terms. Subnormal weights would slow the next GEMM about tenfold.
+const softmaxCut = -72
+
+// SoftmaxF32Ref replaces x with softmax(x): exp(x[i]-max) / Σ exp(x[j]-max),
+// with exactly 0 where x[i]-max < softmaxCut (-Inf among them).
 func SoftmaxF32Ref(x []float32) {
 	if len(x) == 0 {
 		return
@@ -20,7 +28,10 @@ func SoftmaxF32Ref(x []float32) {
 	}
 	var sum float32
 	for i, v := range x {
-		e := float32(math.Exp(float64(v - m)))
+		var e float32
+		if d := v - m; !(d < softmaxCut) {
+			e = float32(math.Exp(float64(d)))
+		}
 		x[i] = e
 		sum += e
 	}

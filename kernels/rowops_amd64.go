@@ -11,7 +11,8 @@ package kernels
 //go:noescape
 func rowMax(x *float32, n int) float32
 
-// rowExpSubSum sets x[i] = exp(x[i]-sub) and returns Σ x[i].
+// rowExpSubSum sets x[i] = exp(x[i]-sub), exactly 0 where x[i]-sub <
+// softmaxCut, and returns Σ x[i].
 //
 //go:noescape
 func rowExpSubSum(x *float32, n int, sub float32) float32

@@ -131,6 +131,10 @@ DATA expC<>+472(SB)/4, $0.044715
 DATA expC<>+476(SB)/4, $0.044715
 GLOBL expC<>(SB), RODATA|NOPTR, $480
 
+// softCut is softmaxCut (rowops.go): rowExpSubSum gives exactly 0 below it.
+DATA softCut<>+0(SB)/4, $-72.0
+GLOBL softCut<>(SB), RODATA|NOPTR, $4
+
 // EXP_Y replaces the eight floats in x with exp(x): x = n·ln2 + r with
 // |r| ≤ ln2/2, e^r by a degree-7 polynomial, 2^n built in the exponent bits.
 #define EXP_Y(x, t1, t2) \
@@ -179,12 +183,15 @@ TEXT ·rowExpSubSum(SB), NOSPLIT, $0-28
 	MOVQ         x+0(FP), SI
 	MOVQ         n+8(FP), CX
 	VBROADCASTSS sub+16(FP), Y5
+	VBROADCASTSS softCut<>(SB), Y4
 	VXORPS       Y6, Y6, Y6
 
 esloop:
 	VMOVUPS (SI), Y0
 	VSUBPS  Y5, Y0, Y0
+	VCMPPS  $1, Y4, Y0, Y3 // Y3 = x-sub < softCut (false for NaN)
 	EXP_Y(Y0, Y1, Y2)
+	VANDNPS Y0, Y3, Y0     // exactly 0 below the cut
 	VMOVUPS Y0, (SI)
 	VADDPS  Y0, Y6, Y6
 	ADDQ    $32, SI

@@ -48,7 +48,10 @@ func softmaxGo(x []float32) {
 	}
 	var sum float32
 	for i, v := range x {
-		e := expf(v - m)
+		var e float32
+		if d := v - m; !(d < softmaxCut) {
+			e = expf(d)
+		}
 		x[i] = e
 		sum += e
 	}

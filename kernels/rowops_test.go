@@ -105,3 +105,35 @@ func TestRMSNormF32(t *testing.T) {
 		}
 	})
 }
+
+// TestSoftmaxF32Flush checks that every tier gives exactly 0 (never a
+// subnormal) for scores more than softmaxCut below the row maximum, -Inf
+// among them, and keeps the values just above the cut.
+func TestSoftmaxF32Flush(t *testing.T) {
+	inf := float32(math.Inf(-1))
+	cases := []struct {
+		name string
+		x    []float32
+		zero []bool // positions that must be exactly 0
+	}{
+		{"masked", []float32{0, inf, 1, inf, inf, 2, inf, 0, inf}, []bool{false, true, false, true, true, false, true, false, true}},
+		{"far", []float32{100, 10, -100, 27.9, 99, 1e-3, -1e30, 30}, []bool{false, true, true, true, false, true, true, false}},
+		{"tail", []float32{0, -71, -73, -87, -87.5, -88, -100, -200, -1e9, -73, -71}, []bool{false, false, true, true, true, true, true, true, true, true, false}},
+	}
+	forEachTier(t, func(t *testing.T) {
+		for _, c := range cases {
+			for _, f := range []func([]float32){SoftmaxF32, SoftmaxF32Ref} {
+				x := append([]float32(nil), c.x...)
+				f(x)
+				for i, v := range x {
+					if c.zero[i] && v != 0 {
+						t.Fatalf("%s: p[%d] = %v, want exactly 0", c.name, i, v)
+					}
+					if !c.zero[i] && !(v >= 0x1p-126) {
+						t.Fatalf("%s: p[%d] = %v, want a normal positive value", c.name, i, v)
+					}
+				}
+			}
+		}
+	})
+}

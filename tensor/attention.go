@@ -274,18 +274,11 @@ func (c *attnCtx) softmaxVisible(s []float32, i, J0 int) {
 	kernels.SoftmaxF32(s[lo:hi])
 }
 
-// softmaxMasked replaces the scores s, some of them −Inf, by their softmax
-// with exact zeros where the kernel leaves values below the smallest normal
-// float32 (it gives −Inf about 7e-39): subnormal weights would slow the
-// next GEMM about tenfold.
-func softmaxMasked(s []float32) {
-	kernels.SoftmaxF32(s)
-	for x, v := range s {
-		if v < 0x1p-126 {
-			s[x] = 0
-		}
-	}
-}
+// softmaxMasked replaces the scores s, some of them −Inf, by their softmax.
+// The kernel returns exact zeros for −Inf and for scores far below the
+// maximum (kernels.SoftmaxF32), never subnormals, which would slow the next
+// GEMM about tenfold.
+func softmaxMasked(s []float32) { kernels.SoftmaxF32(s) }
 
 // attnScratch holds one worker's pooled buffers, grown on demand.
 type attnScratch struct {

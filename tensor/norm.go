@@ -29,9 +29,8 @@ func SoftmaxInPlace(x *Tensor) {
 	})
 }
 
-// softmaxRow replaces r by its softmax; results below the smallest normal
-// float32 (-Inf entries among them) become 0. A row of all -Inf becomes
-// zeros.
+// softmaxRow replaces r by its softmax; -Inf entries and scores more than
+// 72 below the maximum become exactly 0. A row of all -Inf becomes zeros.
 func softmaxRow(r []float32) {
 	for _, v := range r {
 		if !math.IsInf(float64(v), -1) {

@@ -75,6 +75,7 @@ func check(files []string) (int, error) {
 var vec3 = map[string]uint32{
 	"FADD": 0x4E20D400, "FSUB": 0x4EA0D400, "FMUL": 0x6E20DC00, "FDIV": 0x6E20FC00,
 	"FMAX": 0x4E20F400, "FMIN": 0x4EA0F400, "FADDP": 0x6E20D400, "CMHI": 0x6EA03400,
+	"FCMGT": 0x6EA0E400, "BIC": 0x4E601C00, // BIC takes .B16 operands
 }
 
 // two-register vector forms, .4S: base | Rn<<5 | Rd.
