@@ -2,10 +2,12 @@ package main
 
 import (
 	"errors"
+	"io/fs"
 	"net"
 	"strings"
 
 	"github.com/govlm/govlm/hub"
+	"github.com/govlm/govlm/vlm"
 )
 
 // explain turns an error into the one line vlm prints: the error's own
@@ -19,6 +21,8 @@ func explain(err error) string {
 		netErr    net.Error
 		dnsErr    *net.DNSError
 		opErr     *net.OpError
+		pathErr   *fs.PathError
+		vlmErr    *vlm.Error
 	)
 	switch {
 	case errors.As(err, &notCached):
@@ -28,6 +32,10 @@ func explain(err error) string {
 		return msg + " (download the model once online, or pass --model with a local folder)"
 	case errors.As(err, &auth):
 		return msg + " (the model is gated or private: accept its licence on huggingface.co and set HF_TOKEN)"
+	case errors.As(err, &vlmErr) && (vlmErr.Kind == vlm.KindImageProcessing || vlmErr.Kind == vlm.KindVideoProcessing):
+		return msg // a media file or URL, not the hub
+	case errors.As(err, &pathErr):
+		return msg // a local file; its errno would pass for a net.Error below
 	case errors.As(err, &dnsErr), errors.As(err, &opErr), errors.As(err, &netErr):
 		return "cannot reach the Hugging Face hub: " + msg + " (check the network or HF_ENDPOINT, or pass --model with a local model folder)"
 	}
