@@ -222,6 +222,10 @@ func TestAwkwardRequests(t *testing.T) {
 		{"unknown role", func(string) vlm.UserInput {
 			return vlm.UserInput{Messages: []vlm.Message{{Role: "wizard", Content: []vlm.Part{{Image: &image}, {Text: "Hi"}}}}}
 		}, vlm.GenerateParameters{}, want{"paligemma": vlm.ErrProcessing, "gemma3": vlm.ErrProcessing}},
+		// Only Qwen2-VL's processors take pixel budgets.
+		{"min pixels above max", func(string) vlm.UserInput {
+			return vlm.UserInput{Prompt: "Hi", Images: one, Processing: vlm.Processing{MinPixels: 1 << 20, MaxPixels: 64}}
+		}, vlm.GenerateParameters{}, want{"qwen2_vl": vlm.ErrImageProcessing, "qwen2_5_vl": vlm.ErrImageProcessing}},
 		{"negative MaxTokens", func(string) vlm.UserInput { return vlm.UserInput{Prompt: "Hi", Images: one} },
 			vlm.GenerateParameters{MaxTokens: -1}, all(vlm.ErrGeneration)},
 		{"KVBits 3", func(string) vlm.UserInput { return vlm.UserInput{Prompt: "Hi", Images: one} },

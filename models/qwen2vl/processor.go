@@ -79,10 +79,14 @@ func NewProcessor(pc vlm.ProcessorContext) (vlm.UserInputProcessor, error) {
 	return p, nil
 }
 
-// Prepare implements vlm.UserInputProcessor.
+// Prepare implements vlm.UserInputProcessor. Pixel hints with MinPixels
+// above MaxPixels are a KindImageProcessing error.
 func (p *Processor) Prepare(ctx context.Context, input vlm.UserInput) (*vlm.LMInput, error) {
 	if err := input.CheckMedia(-1, -1, true); err != nil {
 		return nil, err
+	}
+	if h := input.Processing; h.MinPixels > 0 && h.MaxPixels > 0 && h.MinPixels > h.MaxPixels {
+		return nil, vlm.Errorf(vlm.KindImageProcessing, "min pixels %d > max pixels %d", h.MinPixels, h.MaxPixels)
 	}
 	text, err := p.render(input)
 	if err != nil {
