@@ -2,6 +2,8 @@ package vlm
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/govlm/govlm/media"
 )
@@ -15,6 +17,9 @@ func (s ImageSource) Load(ctx context.Context, opt media.LoadOptions) (*media.Im
 	)
 	switch {
 	case s.Image != nil:
+		if err := checkPixels(s.Image); err != nil {
+			return nil, Errorf(KindImageProcessing, "%s: %w", s.Label(), err)
+		}
 		return s.Image, nil
 	case s.Bytes != nil:
 		img, err = media.DecodeBytes(s.Bytes, "image bytes", opt.DecodeOptions)
@@ -48,6 +53,20 @@ func (s ImageSource) Label() string {
 	return "image bytes"
 }
 
+// checkPixels reports a decoded image the caller built by hand whose
+// pixels do not fill its size (nil, a negative side, a short Pix).
+func checkPixels(m *media.Image) error {
+	switch {
+	case m == nil:
+		return errors.New("nil image")
+	case m.W < 0 || m.H < 0:
+		return fmt.Errorf("negative size %dx%d", m.W, m.H)
+	case len(m.Pix) < 3*m.W*m.H:
+		return fmt.Errorf("%dx%d image has %d pixel bytes, want %d (RGB)", m.W, m.H, len(m.Pix), 3*m.W*m.H)
+	}
+	return nil
+}
+
 // Load samples the video's frames (decoding a path or URL through ffmpeg,
 // or taking the given frames as they are, timed by FrameTimes or at 1 fps).
 // opt.Process is applied to given frames too. Failures are
@@ -59,6 +78,9 @@ func (s VideoSource) Load(ctx context.Context, opt media.VideoOptions) (*media.P
 		}
 		out := &media.ProcessedFrames{}
 		for i, f := range s.Frames {
+			if err := checkPixels(f); err != nil {
+				return nil, Errorf(KindVideoProcessing, "frame %d: %w", i, err)
+			}
 			at := float64(i)
 			if len(s.FrameTimes) > 0 {
 				at = s.FrameTimes[i]

@@ -210,6 +210,18 @@ func TestAwkwardRequests(t *testing.T) {
 		}()},
 		// An empty prompt through a chat template is an empty user turn,
 		// as in transformers; PaliGemma's empty prefix needs its image.
+		// Decoded images and frames built by hand whose pixels do not fill
+		// their size.
+		{"image with short pixels", func(string) vlm.UserInput {
+			return vlm.UserInput{Prompt: "Hi", Images: []vlm.ImageSource{{Image: &media.Image{W: 10, H: 10, Pix: make([]uint8, 5)}}}}
+		}, vlm.GenerateParameters{}, all(vlm.ErrImageProcessing)},
+		{"image without pixels", func(string) vlm.UserInput {
+			return vlm.UserInput{Prompt: "Hi", Images: []vlm.ImageSource{{Image: &media.Image{W: 10, H: 10}}}}
+		}, vlm.GenerateParameters{}, all(vlm.ErrImageProcessing)},
+		{"nil video frame", func(string) vlm.UserInput {
+			return vlm.UserInput{Prompt: "Hi", Videos: []vlm.VideoSource{{Frames: []*media.Image{video.Frames[0], nil}}}}
+		}, vlm.GenerateParameters{}, want{"smolvlm": vlm.ErrProcessing, "idefics3": vlm.ErrVideoProcessing, "qwen2_vl": vlm.ErrVideoProcessing,
+			"qwen2_5_vl": vlm.ErrVideoProcessing, "paligemma": vlm.ErrVideoProcessing, "gemma3": vlm.ErrVideoProcessing}},
 		{"empty prompt", func(string) vlm.UserInput { return vlm.UserInput{} },
 			vlm.GenerateParameters{}, want{"paligemma": vlm.ErrImageRequired}},
 		{"empty prompt with image", func(string) vlm.UserInput { return vlm.UserInput{Images: one} },
