@@ -18,7 +18,8 @@ type Processing struct {
 }
 
 // Apply resizes m according to p with Bicubic resampling and returns it
-// (m itself when nothing changes).
+// (m itself when nothing changes). A result of more than DefaultMaxPixels
+// pixels is a *SizeError (a hint must not make a decompression bomb).
 func Apply(m *Image, p Processing) (*Image, error) {
 	if m.W <= 0 || m.H <= 0 {
 		return nil, &SizeError{Op: "apply", Reason: fmt.Sprintf("empty image %dx%d", m.W, m.H)}
@@ -34,6 +35,9 @@ func Apply(m *Image, p Processing) (*Image, error) {
 		size = BestFit(size, *p.Resize)
 	}
 	size = PixelBounds(size, p.MinPixels, p.MaxPixels)
+	if float64(size.W)*float64(size.H) > DefaultMaxPixels {
+		return nil, &SizeError{Op: "apply", Reason: fmt.Sprintf("%v from %v is over the limit of %d pixels", size, m.Size(), DefaultMaxPixels)}
+	}
 	if size == m.Size() {
 		return m, nil
 	}

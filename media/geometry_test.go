@@ -161,6 +161,11 @@ func TestApply(t *testing.T) {
 	if _, err := Apply(m, Processing{Resize: &Size{0, 5}}); !errors.As(err, &se) {
 		t.Errorf("zero resize: err %v, want *SizeError", err)
 	}
+	for _, p := range []Processing{{Resize: &Size{100_000, 100_000}}, {MinPixels: DefaultMaxPixels + 1}} {
+		if _, err := Apply(m, p); !errors.As(err, &se) {
+			t.Errorf("%+v: err %v, want *SizeError (over DefaultMaxPixels)", p, err)
+		}
+	}
 }
 
 func TestToneCurves(t *testing.T) {

@@ -234,6 +234,10 @@ func TestAwkwardRequests(t *testing.T) {
 		{"unknown role", func(string) vlm.UserInput {
 			return vlm.UserInput{Messages: []vlm.Message{{Role: "wizard", Content: []vlm.Part{{Image: &image}, {Text: "Hi"}}}}}
 		}, vlm.GenerateParameters{}, want{"paligemma": vlm.ErrProcessing, "gemma3": vlm.ErrProcessing}},
+		// A resize hint that would make a 10-gigapixel image.
+		{"huge resize hint", func(string) vlm.UserInput {
+			return vlm.UserInput{Prompt: "Hi", Images: one, Processing: vlm.Processing{ResizeWidth: 100_000, ResizeHeight: 100_000}}
+		}, vlm.GenerateParameters{}, all(vlm.ErrImageProcessing)},
 		// Only Qwen2-VL's processors take pixel budgets.
 		{"min pixels above max", func(string) vlm.UserInput {
 			return vlm.UserInput{Prompt: "Hi", Images: one, Processing: vlm.Processing{MinPixels: 1 << 20, MaxPixels: 64}}
