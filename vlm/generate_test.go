@@ -119,7 +119,7 @@ func TestTokensSeededSampling(t *testing.T) {
 
 func TestTokensRejectBadParameters(t *testing.T) {
 	m := newBoundTinyModel(t, tinyCfg, 1)
-	for _, p := range []GenerateParameters{{KVBits: 3}, {Temperature: -1}, {TopP: 2}, {MaxKVSize: -1}, {MaxTokens: -1}} {
+	for _, p := range []GenerateParameters{{KVBits: 3}, {Temperature: -1}, {TopP: 2}, {MaxKVSize: -1}, {MaxTokens: -1}, {KVBits: 4, KVGroupSize: 7}} {
 		for _, err := range Tokens(context.Background(), m, &LMInput{Tokens: tinyPrompt}, p, nil) {
 			if !errors.Is(err, ErrGeneration) {
 				t.Errorf("%+v: got %v, want a generation error", p, err)

@@ -1,5 +1,7 @@
 package vlm
 
+import "github.com/govlm/govlm/nn"
+
 // Defaults of GenerateParameters' zero values.
 const (
 	DefaultMaxTokens             = 256
@@ -70,6 +72,17 @@ func (p GenerateParameters) validate() error {
 	}
 	if p.KVBits != 0 && p.KVBits != 4 && p.KVBits != 8 {
 		return Errorf(KindGeneration, "KV cache bits %d unsupported (4 or 8)", p.KVBits)
+	}
+	if p.KVBits != 0 {
+		// The group size is checked now, not when the cache first
+		// quantizes, mid-generation.
+		group := p.KVGroupSize
+		if group <= 0 {
+			group = DefaultKVGroupSize
+		}
+		if _, err := nn.NewQuantizedCache(p.KVBits, group); err != nil {
+			return Errorf(KindGeneration, "KVGroupSize: %w", err)
+		}
 	}
 	if p.MaxKVSize < 0 || p.QuantizedKVStart < 0 {
 		return Errorf(KindGeneration, "negative MaxKVSize or QuantizedKVStart")

@@ -246,6 +246,8 @@ func TestAwkwardRequests(t *testing.T) {
 			vlm.GenerateParameters{MaxTokens: -1}, all(vlm.ErrGeneration)},
 		{"KVBits 3", func(string) vlm.UserInput { return vlm.UserInput{Prompt: "Hi", Images: one} },
 			vlm.GenerateParameters{KVBits: 3}, all(vlm.ErrGeneration)},
+		{"KV group size 7", func(string) vlm.UserInput { return vlm.UserInput{Prompt: "Hi", Images: one} },
+			vlm.GenerateParameters{KVBits: 4, KVGroupSize: 7}, all(vlm.ErrGeneration)},
 		{"negative temperature", func(string) vlm.UserInput { return vlm.UserInput{Prompt: "Hi", Images: one} },
 			vlm.GenerateParameters{Temperature: -1}, all(vlm.ErrGeneration)},
 		{"TopP above 1", func(string) vlm.UserInput { return vlm.UserInput{Prompt: "Hi", Images: one} },
@@ -271,6 +273,8 @@ func TestAwkwardRequests(t *testing.T) {
 						t.Fatalf("%d tokens, want 1…%d", n, p.MaxTokens)
 					case wantErr != nil && !errors.Is(err, wantErr):
 						t.Fatalf("got %v (%d tokens), want a *vlm.Error of kind %v", err, n, wantErr.Kind)
+					case wantErr != nil && n > 0:
+						t.Fatalf("%d tokens before the error %v: bad input must fail before generating", n, err)
 					case err != nil:
 						t.Log(err)
 					}
