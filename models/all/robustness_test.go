@@ -239,6 +239,9 @@ func TestAwkwardRequests(t *testing.T) {
 			return vlm.UserInput{Prompt: "Hi", Images: one, Processing: vlm.Processing{ResizeWidth: 100_000, ResizeHeight: 100_000}}
 		}, vlm.GenerateParameters{}, all(vlm.ErrImageProcessing)},
 		// Only Qwen2-VL's processors take pixel budgets.
+		{"min pixels 2^40", func(string) vlm.UserInput {
+			return vlm.UserInput{Prompt: "Hi", Images: one, Processing: vlm.Processing{MinPixels: 1 << 40}}
+		}, vlm.GenerateParameters{}, want{"qwen2_vl": vlm.ErrImageProcessing, "qwen2_5_vl": vlm.ErrImageProcessing}},
 		{"min pixels above max", func(string) vlm.UserInput {
 			return vlm.UserInput{Prompt: "Hi", Images: one, Processing: vlm.Processing{MinPixels: 1 << 20, MaxPixels: 64}}
 		}, vlm.GenerateParameters{}, want{"qwen2_vl": vlm.ErrImageProcessing, "qwen2_5_vl": vlm.ErrImageProcessing}},

@@ -158,8 +158,8 @@ func (c *ImageConfig) Factor() int { return c.PatchSize * c.MergeSize }
 // of h×w pixels: both sides rounded (half to even) to multiples of factor,
 // then scaled down (sides floored) when the area exceeds maxPixels or up
 // (sides ceiled) when it is below minPixels, keeping the aspect ratio.
-// Sides never fall below factor. A ratio of the sides above 200 is a
-// *media.SizeError.
+// Sides never fall below factor. A ratio of the sides above 200, or a
+// result over media.DefaultMaxPixels, is a *media.SizeError.
 func SmartResize(h, w, factor, minPixels, maxPixels int) (rh, rw int, err error) {
 	if h <= 0 || w <= 0 {
 		return 0, 0, &media.SizeError{Op: "smart resize", Reason: fmt.Sprintf("empty image %dx%d", w, h)}
@@ -179,6 +179,10 @@ func SmartResize(h, w, factor, minPixels, maxPixels int) (rh, rw int, err error)
 		beta := math.Sqrt(float64(minPixels) / (fh * fw))
 		rh = int(math.Ceil(fh*beta/ff)) * factor
 		rw = int(math.Ceil(fw*beta/ff)) * factor
+	}
+	if float64(rh)*float64(rw) > media.DefaultMaxPixels {
+		// A huge min_pixels would otherwise ask for any size.
+		return 0, 0, &media.SizeError{Op: "smart resize", Reason: fmt.Sprintf("%dx%d resized to %dx%d is over the limit of %d pixels", w, h, rw, rh, media.DefaultMaxPixels)}
 	}
 	return rh, rw, nil
 }

@@ -154,6 +154,9 @@ func TestSmartResize(t *testing.T) {
 	if _, _, err := SmartResize(10, 2100, 28, lo, hi); !errors.As(err, &se) {
 		t.Errorf("aspect ratio 210: got %v, want a *media.SizeError", err)
 	}
+	if _, _, err := SmartResize(80, 80, 28, 1<<40, 1<<40); !errors.As(err, &se) {
+		t.Errorf("min pixels 2^40: got %v, want a *media.SizeError", err)
+	}
 }
 
 func TestPatchifyOrder(t *testing.T) {
