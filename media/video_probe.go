@@ -77,8 +77,12 @@ func ProbeVideo(ctx context.Context, path string, tools Tools) (*VideoInfo, erro
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(path); err != nil {
-		return nil, &SourceError{Source: path, Err: err}
+	// ffprobe and ffmpeg read http(s) URLs themselves; only a file can be
+	// checked first.
+	if !strings.HasPrefix(path, "http://") && !strings.HasPrefix(path, "https://") {
+		if _, err := os.Stat(path); err != nil {
+			return nil, &SourceError{Source: path, Err: err}
+		}
 	}
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, prog, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", "--", path)

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -242,5 +244,36 @@ func TestExtractFramesCancelMidStream(t *testing.T) {
 	}
 	if frames >= 16 {
 		t.Errorf("all %d frames were processed despite the cancellation", frames)
+	}
+}
+
+// TestLoadVideoURL loads a clip from a loopback HTTP server: ffprobe and
+// ffmpeg read the URL themselves, so the frames equal the file's. A URL
+// that answers 404 is a *VideoDecodeError.
+func TestLoadVideoURL(t *testing.T) {
+	dir := testClips(t)
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+	ctx := context.Background()
+	opt := VideoOptions{SamplesPerSecond: 2}
+	want, err := LoadVideo(ctx, filepath.Join(dir, "clip.mkv"), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadVideo(ctx, srv.URL+"/clip.mkv", opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Frames) != len(want.Frames) {
+		t.Fatalf("%d frames from the URL, %d from the file", len(got.Frames), len(want.Frames))
+	}
+	for i := range got.Frames {
+		if !bytes.Equal(got.Frames[i].Image.Pix, want.Frames[i].Image.Pix) {
+			t.Errorf("frame %d differs between URL and file", i)
+		}
+	}
+	var de *VideoDecodeError
+	if _, err := LoadVideo(ctx, srv.URL+"/missing.mkv", opt); !errors.As(err, &de) {
+		t.Errorf("404: got %v (%T), want a *VideoDecodeError", err, err)
 	}
 }
