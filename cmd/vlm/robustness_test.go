@@ -87,12 +87,15 @@ func TestBadMediaInputsFailOnOneLine(t *testing.T) {
 		{"closed port", dir, "--image", closed.URL + "/x.png", []string{"refused"}},
 		// The smolvlm fixture's template has no video part: Qwen2-VL's has.
 		{"text as video", qwen, "--video", text, nil},
+		{"video URL 404", qwen, "--video", srv.URL + "/missing.mp4", []string{"ffprobe"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if c.flag == "--video" {
-				if _, err := exec.LookPath("ffmpeg"); err != nil {
-					t.Skip("ffmpeg absent")
+				for _, tool := range []string{"ffmpeg", "ffprobe"} {
+					if _, err := exec.LookPath(tool); err != nil {
+						t.Skipf("%s absent", tool)
+					}
 				}
 				if _, err := os.Stat(c.model); err != nil {
 					t.Skip("qwen2_vl fixture absent")
