@@ -548,3 +548,46 @@ func rewriteWeights(t *testing.T, dir string, edit func(map[string]safetensors.I
 	must(t, safetensors.Write(&b, ts, nil))
 	must(t, os.WriteFile(p, b.Bytes(), 0o644))
 }
+
+// TestSessionSurvivesABadTurn sends a chat session a turn with an image
+// that cannot be decoded: the turn fails with a KindImageProcessing error
+// and is forgotten, and the conversation goes on with the next turn.
+func TestSessionSurvivesABadTurn(t *testing.T) {
+	root := reftest.RepoRoot(t)
+	bad := vlm.ImageSource{Path: filepath.Join(root, "testdata", "images", "robustness", "truncated_48x32.jpg")}
+	good := vlm.ImageSource{Path: filepath.Join(root, "testdata", "images", "chelsea_80x80.png")}
+	for _, name := range []string{"smolvlm", "qwen2_vl"} {
+		t.Run(name, func(t *testing.T) {
+			mc := reftest.Load(t, name).LoadModel(t)
+			s := vlm.NewSession(mc, vlm.GenerateParameters{MaxTokens: 2})
+			ctx := context.Background()
+			respond := func(m vlm.Message) (int, error) {
+				n := 0
+				err := catch(func() error {
+					for c, err := range s.Respond(ctx, m) {
+						if err != nil {
+							return err
+						}
+						n += len(c.Tokens)
+					}
+					return nil
+				})
+				return n, err
+			}
+			if _, err := respond(vlm.Message{Role: vlm.RoleUser, Content: []vlm.Part{{Image: &good}, {Text: "What is it?"}}}); err != nil {
+				t.Fatal(err)
+			}
+			before := len(s.Messages())
+			_, err := respond(vlm.Message{Role: vlm.RoleUser, Content: []vlm.Part{{Image: &bad}, {Text: "And this?"}}})
+			if !errors.Is(err, vlm.ErrImageProcessing) || !strings.Contains(err.Error(), "truncated_48x32.jpg") {
+				t.Fatalf("got %v, want a KindImageProcessing error naming the file", err)
+			}
+			if got := len(s.Messages()); got != before {
+				t.Fatalf("%d messages after the failed turn, want %d", got, before)
+			}
+			if n, err := respond(vlm.Text(vlm.RoleUser, "Tell me more.")); err != nil || n == 0 {
+				t.Fatalf("the next turn: %d tokens, %v", n, err)
+			}
+		})
+	}
+}
