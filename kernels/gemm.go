@@ -187,20 +187,21 @@ func gemmBlocked(m, n, k int, a []float32, lda int, src *bSource, c []float32, l
 			for ic := 0; ic < m; ic += mk.mc {
 				mc := min(mk.mc, m-ic)
 				packA(pb.a, a, lda, ic, mc, pc, kc, mk.mr)
-				macroKernel(mk, mc, nc, kc, pb, c[ic*ldc+jc:], ldc, blockAcc)
+				macroKernel(mk, mc, nc, kc, pb.a, pb, c[ic*ldc+jc:], ldc, blockAcc)
 			}
 		}
 	}
 }
 
-// macroKernel runs the micro-kernel over an mc×nc block of C.
-func macroKernel(mk *microKernel, mc, nc, kc int, pb *packBufs, c []float32, ldc int, acc bool) {
+// macroKernel runs the micro-kernel over an mc×nc block of C, with the A
+// block packed in pa and the B block in pb.b.
+func macroKernel(mk *microKernel, mc, nc, kc int, pa []float32, pb *packBufs, c []float32, ldc int, acc bool) {
 	mr, nr := mk.mr, mk.nr
 	for jr := 0; jr < nc; jr += nr {
 		bp := &pb.b[jr*kc]
 		w := min(nr, nc-jr)
 		for ir := 0; ir < mc; ir += mr {
-			ap := &pb.a[ir*kc]
+			ap := &pa[ir*kc]
 			h := min(mr, mc-ir)
 			if h == mr && w == nr {
 				mk.fn(kc, ap, bp, &c[ir*ldc+jr], ldc, acc)

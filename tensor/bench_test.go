@@ -22,10 +22,12 @@ func BenchmarkMatMul(b *testing.B) {
 		for _, dt := range []DType{F32, BF16, Q8, Q4} {
 			b.Run(fmt.Sprintf("%dx%dx%d/%v", m, k, n, dt), func(b *testing.B) {
 				b.SetBytes(int64(weightBytes(weights[dt])))
+				c0 := processCPU()
 				for b.Loop() {
 					MatMul(x, weights[dt]).Release()
 				}
 				b.ReportMetric(2*float64(m*k*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				reportCPU(b, c0)
 			})
 			if m != 1 || (dt != Q8 && dt != Q4) {
 				continue
@@ -46,10 +48,29 @@ func BenchmarkMatMul(b *testing.B) {
 		}
 		x, w := randT(3, s, s), randT(4, s, s)
 		b.Run(fmt.Sprintf("%dx%dx%d/F32", s, s, s), func(b *testing.B) {
+			c0 := processCPU()
 			for b.Loop() {
 				MatMul(x, w).Release()
 			}
 			b.ReportMetric(2*float64(s*s*s)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			reportCPU(b, c0)
+		})
+	}
+}
+
+// BenchmarkMatMulQwen2 runs the prefill products of one Qwen2-0.5B layer
+// (512 tokens, BF16 weights; gate and up are BenchmarkMatMul's 4864 rows)
+// whose tiling mmTiles chooses: CPU time shows what finer tiles cost.
+func BenchmarkMatMulQwen2(b *testing.B) {
+	for _, sz := range [][2]int{{896, 896}, {896, 128}, {4864, 896}, {896, 4864}} {
+		k, n := sz[0], sz[1]
+		x, w := randT(2, 512, k), weightAs(b, randT(1, n, k), BF16)
+		b.Run(fmt.Sprintf("512x%dx%d", k, n), func(b *testing.B) {
+			c0 := processCPU()
+			for b.Loop() {
+				MatMul(x, w).Release()
+			}
+			reportCPU(b, c0)
 		})
 	}
 }

@@ -12,15 +12,14 @@ import (
 // computed by one kernel call whose arguments do not depend on the number of
 // workers: results are bit-identical for any worker count. A GemmNT call
 // packs its activation rows once per tile column and its weight rows once
-// per tile row, so large tiles keep packing (and BF16/Q4/Q8 conversion) small
-// next to the multiply: 256×384 tiles cut the CPU time of SigLIP-sized
-// products by a third against 192×64 ones (bench/RESULTS.md). Products with
-// fewer than mmMinTiles such tiles use smaller ones, which costs a few
-// percent on 2 cores but keeps 16 cores busy.
+// per tile row (unless cpuMatMul packs the activation rows once per row
+// block for all tiles), so large tiles keep packing (and BF16/Q4/Q8
+// conversion) small next to the multiply, while small tiles keep many cores
+// busy: mmTiles weighs the two (bench/RESULTS.md).
 const (
-	mmTileN    = 384 // output columns (weight rows) per GemmNT tile
-	mmTileM    = 256 // activation rows per GemmNT tile
-	mmMinTiles = 16  // fewer tiles than this halve the tile size (mmTiles)
+	mmTileN    = 384 // largest output columns (weight rows) per GemmNT tile
+	mmTileM    = 256 // largest activation rows per GemmNT tile
+	mmModelW   = 16  // workers mmTiles plans for (a constant: never the actual count)
 	mvTileN    = 16  // weight rows per MatVec tile
 	mvTileNQ   = 64  // the same for the float path over Q4/Q8 weights
 	gemmMinRow = 2   // from this many rows on, GemmNT replaces MatVec
@@ -130,12 +129,23 @@ func cpuMatMul(y, a []float32, m, k int, w *Tensor, bias []float32) {
 	mt, nt := mmTiles(m, n)
 	tn := (n + nt - 1) / nt
 	tm := (m + mt - 1) / mt
+	var packs []kernels.PackedA
+	if tn > 1 { // several tiles share each row block: pack it once
+		box := packedPool.Get().(*[]kernels.PackedA)
+		defer packedPool.Put(box)
+		packs = growPacked(box, tm)
+		packRowBlocks(packs, a, m, k, mt)
+	}
 	parTiles(tn*tm, func(t int) { // tiles differ in size at the edges
 		i0 := (t / tn) * mt
 		i1 := min(i0+mt, m)
 		lo := (t % tn) * nt
 		hi := min(lo+nt, n)
-		kernels.GemmNT(y[i0*n+lo:], n, a[i0*k:], k, i1-i0, mat, lo, hi)
+		if packs != nil {
+			kernels.GemmNTPacked(y[i0*n+lo:], n, &packs[t/tn], mat, lo, hi)
+		} else {
+			kernels.GemmNT(y[i0*n+lo:], n, a[i0*k:], k, i1-i0, mat, lo, hi)
+		}
 		if bias != nil {
 			for i := i0; i < i1; i++ {
 				addRows(y[i*n+lo:i*n+hi], bias[lo:hi])
@@ -144,25 +154,97 @@ func cpuMatMul(y, a []float32, m, k int, w *Tensor, bias []float32) {
 	})
 }
 
-// mmTiles returns the tile size of an [m, n] product: mmTileM×mmTileN,
-// halved (columns first: the activation rows are cheaper to re-pack than
-// converted weight rows; down to half of each) while the product has fewer
-// than mmMinTiles tiles, so that products of about 1024×768 still keep up
-// to 16 cores busy. It depends on the shape only, never on the worker
-// count.
+// packedPool holds the packed row blocks of one MatMul call.
+var packedPool = sync.Pool{New: func() any { return new([]kernels.PackedA) }}
+
+// growPacked returns n packed blocks from box, keeping earlier buffers.
+func growPacked(box *[]kernels.PackedA, n int) []kernels.PackedA {
+	if cap(*box) < n {
+		*box = append((*box)[:cap(*box)], make([]kernels.PackedA, n-cap(*box))...)
+	}
+	*box = (*box)[:n]
+	return *box
+}
+
+// packPanels is how many register-row panels one packing job covers.
+const packPanels = 4
+
+// packRowBlocks packs the mt-row blocks of a[m, k] into packs, the jobs of
+// all blocks spread over the workers. Every panel's values depend only on
+// a, so the worker count cannot change them.
+func packRowBlocks(packs []kernels.PackedA, a []float32, m, k, mt int) {
+	var first [65]int // job index where each block starts; 64 blocks fit without allocating
+	starts := first[:0]
+	if len(packs)+1 > len(first) {
+		starts = make([]int, 0, len(packs)+1)
+	}
+	jobs := 0
+	for b := range packs {
+		i0 := b * mt
+		panels := packs[b].Init(a[i0*k:], k, min(mt, m-i0), k)
+		starts = append(starts, jobs)
+		jobs += (panels + packPanels - 1) / packPanels
+	}
+	starts = append(starts, jobs)
+	parTiles(jobs, func(j int) {
+		b := 0
+		for starts[b+1] <= j {
+			b++
+		}
+		p0 := (j - starts[b]) * packPanels
+		packs[b].Pack(p0, p0+packPanels) // Pack clips to the block's panels
+	})
+}
+
+// mmTiles returns the tile size of an [m, n] product, one of
+// {256, 128, 64} rows × {384, 192, 96} columns (multiples of every tier's
+// register tile but AVX2's 6 rows). It picks the shape with the least
+// estimated time on mmModelW workers claiming tiles in order plus the
+// total work spread over them, so that a product keeps 16 cores busy
+// without costing fewer cores much extra conversion. The estimate per
+// tile, in cycles per unit of k, is mt·nt/32 for the multiply plus 1.5·nt
+// for packing (and converting) its weight rows, which every row block
+// repeats (BF16 measured about 1.4 cycles a value on the build host); the
+// activation rows are packed once per row block (packRowBlocks), whatever
+// the tile width. It depends on the shape only,
+// never on the worker count.
 func mmTiles(m, n int) (mt, nt int) {
-	mt, nt = mmTileM, mmTileN
-	for ((m+mt-1)/mt)*((n+nt-1)/nt) < mmMinTiles {
-		switch {
-		case nt > mmTileN/2:
-			nt /= 2
-		case mt > mmTileM/2:
-			mt /= 2
-		default:
-			return mt, nt
+	best := -1.0
+	for _, tm := range [...]int{mmTileM, mmTileM / 2, mmTileM / 4} {
+		for _, tn := range [...]int{mmTileN, mmTileN / 2, mmTileN / 4} {
+			span, total := mmTileCost(m, n, tm, tn)
+			if c := span + total/mmModelW; best < 0 || c < best {
+				best, mt, nt = c, tm, tn
+			}
 		}
 	}
 	return mt, nt
+}
+
+// mmTileCost returns the estimated finishing time (span) of mt×nt tiles of
+// an [m, n] product claimed in order by mmModelW workers, and their summed
+// cost (see mmTiles).
+func mmTileCost(m, n, mt, nt int) (span, total float64) {
+	var load [mmModelW]float64
+	for i := 0; i < m; i += mt {
+		a := float64(min(mt, m-i))
+		for j := 0; j < n; j += nt {
+			b := float64(min(nt, n-j))
+			c := a*b/32 + 1.5*b
+			w := 0 // the first worker to be free claims the next tile
+			for x := 1; x < mmModelW; x++ {
+				if load[x] < load[w] {
+					w = x
+				}
+			}
+			load[w] += c
+			total += c
+		}
+	}
+	for _, l := range load {
+		span = max(span, l)
+	}
+	return span, total
 }
 
 var integerMatVec atomic.Bool

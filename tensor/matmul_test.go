@@ -54,7 +54,7 @@ func weightAs(t testing.TB, w *Tensor, dt DType) *Tensor {
 
 func TestMatMul(t *testing.T) {
 	for _, dt := range []DType{F32, F16, BF16, Q4, Q8} {
-		for _, sz := range [][3]int{{1, 1, 32}, {1, 70, 64}, {2, 3, 32}, {5, 130, 96}, {200, 67, 64}, {263, 397, 64}, {3, 17, 0}} {
+		for _, sz := range [][3]int{{1, 1, 32}, {1, 70, 64}, {2, 3, 32}, {5, 130, 96}, {200, 67, 64}, {263, 397, 64}, {300, 450, 64}, {3, 17, 0}} {
 			m, n, k := sz[0], sz[1], sz[2]
 			if dt != F32 && k == 0 {
 				continue
@@ -163,4 +163,35 @@ func TestEmbedding(t *testing.T) {
 		}
 	}
 	expectPanic[*ShapeError](t, "oob", func() { Embedding(w, []int32{10}) })
+}
+
+// TestMMTiles checks the tile chooser: shapes from the candidate set, the
+// whole product covered, enough tiles for 16 cores where the product allows
+// it, and the largest tiles for a product that already has plenty of them.
+func TestMMTiles(t *testing.T) {
+	cases := []struct {
+		m, n     int
+		minTiles int // at least this many tiles
+		mt, nt   int // expected shape when not 0
+	}{
+		{512, 128, 16, 0, 0},   // Qwen2-0.5B K/V projection: 4 tiles before
+		{512, 896, 32, 0, 0},   // its Q/O projections: 20 tiles before
+		{1024, 1024, 32, 0, 0}, // 24 tiles before
+		{2048, 2048, 48, 256, 96},
+		{1024, 3072, 32, 256, 384},
+		{2, 4864, 13, 0, 0},
+		{3, 17, 1, 0, 0},
+	}
+	for _, c := range cases {
+		mt, nt := mmTiles(c.m, c.n)
+		if (mt != 256 && mt != 128 && mt != 64) || (nt != 384 && nt != 192 && nt != 96) {
+			t.Errorf("%dx%d: tile %dx%d is not a candidate shape", c.m, c.n, mt, nt)
+		}
+		if tiles := ((c.m + mt - 1) / mt) * ((c.n + nt - 1) / nt); tiles < c.minTiles {
+			t.Errorf("%dx%d: %d tiles of %dx%d, want at least %d", c.m, c.n, tiles, mt, nt, c.minTiles)
+		}
+		if c.mt != 0 && (mt != c.mt || nt != c.nt) {
+			t.Errorf("%dx%d: tile %dx%d, want %dx%d", c.m, c.n, mt, nt, c.mt, c.nt)
+		}
+	}
 }
