@@ -406,6 +406,14 @@ func TestLoadBrokenFolders(t *testing.T) {
 			editConfig(t, dir, func(c map[string]any) { c["vision_config"].(map[string]any)["patch_size"] = 0.0 })
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"vision_config.patch_size"}},
+		{name: "image_mean of two values", break_: func(t *testing.T, dir string) string {
+			editImageProcessor(t, dir, func(ip map[string]any) { ip["image_mean"] = []any{0.5, 0.5} })
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"image_mean", "3 values"}},
+		{name: "zero image_std", break_: func(t *testing.T, dir string) string {
+			editImageProcessor(t, dir, func(ip map[string]any) { ip["image_std"] = []any{0.5, 0.0, 0.5} })
+			return ""
+		}, kind: vlm.ErrLoad, names: []string{"image_std", "zero standard deviation"}},
 		{name: "malformed config", break_: func(t *testing.T, dir string) string {
 			must(t, os.WriteFile(filepath.Join(dir, "config.json"), []byte(`{"model_type": `), 0o644))
 			return ""
@@ -590,4 +598,23 @@ func TestSessionSurvivesABadTurn(t *testing.T) {
 			}
 		})
 	}
+}
+
+// editImageProcessor rewrites the image_processor object of
+// dir/processor_config.json after edit changed its fields.
+func editImageProcessor(t *testing.T, dir string, edit func(map[string]any)) {
+	t.Helper()
+	p := filepath.Join(dir, "processor_config.json")
+	b, err := os.ReadFile(p)
+	must(t, err)
+	var c map[string]any
+	must(t, json.Unmarshal(b, &c))
+	ip, ok := c["image_processor"].(map[string]any)
+	if !ok {
+		t.Fatal("processor_config.json has no image_processor object")
+	}
+	edit(ip)
+	b, err = json.Marshal(c)
+	must(t, err)
+	must(t, os.WriteFile(p, b, 0o644))
 }

@@ -55,6 +55,9 @@ func ParseImageConfig(raw []byte) (ImageConfig, error) {
 			return c, fmt.Errorf("idefics3 image processor config: %w", err)
 		}
 	}
+	if err := checkMeanStd(raw, c.ImageStd); err != nil {
+		return c, fmt.Errorf("idefics3 image processor config: %w", err)
+	}
 	if c.MaxImageSize.LongestEdge <= 0 {
 		return c, fmt.Errorf("idefics3 image processor config: max_image_size.longest_edge must be positive, got %d", c.MaxImageSize.LongestEdge)
 	}
@@ -200,4 +203,30 @@ func (c ImageConfig) Pixels(m *media.Image) []float32 {
 		mean, std = c.ImageMean, c.ImageStd
 	}
 	return media.ToCHW(m, scale, mean, std)
+}
+
+// checkMeanStd rejects an image_mean or image_std of other than three
+// values (JSON would fill a [3]float32 silently) and a zero deviation.
+func checkMeanStd(raw []byte, std [3]float32) error {
+	var lists struct {
+		Mean *[]float32 `json:"image_mean"`
+		Std  *[]float32 `json:"image_std"`
+	}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &lists); err != nil {
+			return err
+		}
+	}
+	for _, l := range []struct {
+		name string
+		v    *[]float32
+	}{{"image_mean", lists.Mean}, {"image_std", lists.Std}} {
+		if l.v != nil && len(*l.v) != 3 {
+			return fmt.Errorf("%s: want 3 values, got %d", l.name, len(*l.v))
+		}
+	}
+	if std[0] == 0 || std[1] == 0 || std[2] == 0 {
+		return fmt.Errorf("image_std %v: zero standard deviation", std)
+	}
+	return nil
 }
