@@ -119,3 +119,31 @@ func TestBadMediaInputsFailOnOneLine(t *testing.T) {
 		})
 	}
 }
+
+// TestChatSurvivesABadImage attaches a missing image in `vlm chat`: the
+// turn prints one error line naming the file and the chat goes on to
+// answer the next message.
+func TestChatSurvivesABadImage(t *testing.T) {
+	dir := filepath.Join(repoRoot, "testdata", "models", "smolvlm")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("smolvlm fixture absent")
+	}
+	missing := filepath.Join(t.TempDir(), "gone.png")
+	input := "/image " + missing + "\nWhat is it?\nHello\n/stats\n/quit\n"
+	code, stdout, stderr := runCLI(t, input, "chat", "--model", dir, "--max-tokens", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var errLines []string
+	for _, l := range strings.Split(stdout+stderr, "\n") {
+		if strings.HasPrefix(l, "error: ") {
+			errLines = append(errLines, l)
+		}
+	}
+	if len(errLines) != 1 || !strings.Contains(errLines[0], missing) || strings.Contains(errLines[0], "Hugging Face hub") {
+		t.Fatalf("want one error line naming %s, got %q\n%s", missing, errLines, stdout)
+	}
+	if !strings.Contains(stdout, "generation 2 tokens") {
+		t.Errorf("the turn after the error did not answer:\n%s", stdout)
+	}
+}
