@@ -74,19 +74,30 @@ func sharedImages(t *testing.T) string {
 	return dir
 }
 
-// catch runs f and turns a panic into an error carrying its stack, so
-// that one bad case fails alone.
+// panicError is a recovered panic with the stack where it happened.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v\n%s", e.value, e.stack) }
+
+// catch runs f and turns a panic into a *panicError, so that one bad case
+// fails alone.
 func catch(f func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+			err = &panicError{value: r, stack: debug.Stack()}
 		}
 	}()
 	return f()
 }
 
-// errPanic marks a recovered panic.
-func isPanic(err error) bool { return err != nil && strings.HasPrefix(err.Error(), "panic: ") }
+// isPanic reports whether err is a recovered panic.
+func isPanic(err error) bool {
+	var pe *panicError
+	return errors.As(err, &pe)
+}
 
 // generate prepares in and generates at most two tokens, returning how
 // many came and the first error.
@@ -327,7 +338,7 @@ func TestLoadBrokenFolders(t *testing.T) {
 	}
 	cases := []struct {
 		name   string
-		break_ func(t *testing.T, dir string) (tensor string)
+		damage func(t *testing.T, dir string) (tensor string)
 		kind   *vlm.Error
 		// names are substrings the message must hold.
 		names []string
@@ -335,42 +346,42 @@ func TestLoadBrokenFolders(t *testing.T) {
 		// loads lists fixtures that load despite the change.
 		loads []string
 	}{
-		{name: "no weights", break_: func(t *testing.T, dir string) string {
+		{name: "no weights", damage: func(t *testing.T, dir string) string {
 			must(t, os.Remove(weights(t, dir)))
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"model.safetensors"}, check: notExist},
-		{name: "truncated weights", break_: func(t *testing.T, dir string) string {
+		{name: "truncated weights", damage: func(t *testing.T, dir string) string {
 			st, err := os.Stat(weights(t, dir))
 			must(t, err)
 			must(t, os.Truncate(weights(t, dir), st.Size()/2))
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"model.safetensors", "run past"}, check: formatError},
-		{name: "corrupt header", break_: func(t *testing.T, dir string) string {
+		{name: "corrupt header", damage: func(t *testing.T, dir string) string {
 			b, err := os.ReadFile(weights(t, dir))
 			must(t, err)
 			copy(b[8:], `{"x": [[[`)
 			must(t, os.WriteFile(weights(t, dir), b, 0o644))
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"model.safetensors", "header"}, check: formatError},
-		{name: "huge header length", break_: func(t *testing.T, dir string) string {
+		{name: "huge header length", damage: func(t *testing.T, dir string) string {
 			b, err := os.ReadFile(weights(t, dir))
 			must(t, err)
 			copy(b, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f})
 			must(t, os.WriteFile(weights(t, dir), b, 0o644))
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"model.safetensors", "header length"}, check: formatError},
-		{name: "empty weights", break_: func(t *testing.T, dir string) string {
+		{name: "empty weights", damage: func(t *testing.T, dir string) string {
 			must(t, os.WriteFile(weights(t, dir), nil, 0o644))
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"model.safetensors"}, check: formatError},
-		{name: "missing tensor", break_: func(t *testing.T, dir string) (name string) {
+		{name: "missing tensor", damage: func(t *testing.T, dir string) (name string) {
 			rewriteWeights(t, dir, func(ts map[string]safetensors.Info) {
 				name = layerTensor(t, ts, "mlp.down_proj.weight")
 				delete(ts, name)
 			})
 			return name
 		}, kind: vlm.ErrLoad, check: bindError(func(e *nn.BindError) []string { return e.Missing })},
-		{name: "unused tensor", break_: func(t *testing.T, dir string) (name string) {
+		{name: "unused tensor", damage: func(t *testing.T, dir string) (name string) {
 			rewriteWeights(t, dir, func(ts map[string]safetensors.Info) {
 				down := layerTensor(t, ts, "mlp.down_proj.weight")
 				name = strings.TrimSuffix(down, "down_proj.weight") + "surplus_proj.weight"
@@ -378,7 +389,7 @@ func TestLoadBrokenFolders(t *testing.T) {
 			})
 			return name
 		}, kind: vlm.ErrLoad, check: bindError(func(e *nn.BindError) []string { return e.Unused })},
-		{name: "intermediate size", break_: func(t *testing.T, dir string) string {
+		{name: "intermediate size", damage: func(t *testing.T, dir string) string {
 			editConfig(t, dir, func(c map[string]any) { textConfig(c)["intermediate_size"] = 24.0 })
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"mlp.down_proj.weight: want [64 24], got [64 128]"}, check: bindError(func(e *nn.BindError) []string {
@@ -390,31 +401,31 @@ func TestLoadBrokenFolders(t *testing.T) {
 		})},
 		// The llama config derives the heads from head_dim when they are
 		// 0, as for mlx-community conversions that leave them out.
-		{name: "zero attention heads", break_: func(t *testing.T, dir string) string {
+		{name: "zero attention heads", damage: func(t *testing.T, dir string) string {
 			editConfig(t, dir, func(c map[string]any) { textConfig(c)["num_attention_heads"] = 0.0 })
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"num_attention_heads"}, loads: []string{"smolvlm"}},
-		{name: "negative layers", break_: func(t *testing.T, dir string) string {
+		{name: "negative layers", damage: func(t *testing.T, dir string) string {
 			editConfig(t, dir, func(c map[string]any) { textConfig(c)["num_hidden_layers"] = -1.0 })
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"num_hidden_layers", "-1"}},
-		{name: "zero vocabulary", break_: func(t *testing.T, dir string) string {
+		{name: "zero vocabulary", damage: func(t *testing.T, dir string) string {
 			editConfig(t, dir, func(c map[string]any) { textConfig(c)["vocab_size"] = 0.0 })
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"vocab_size"}},
-		{name: "zero vision patch", break_: func(t *testing.T, dir string) string {
+		{name: "zero vision patch", damage: func(t *testing.T, dir string) string {
 			editConfig(t, dir, func(c map[string]any) { c["vision_config"].(map[string]any)["patch_size"] = 0.0 })
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"vision_config.patch_size"}},
-		{name: "image_mean of two values", break_: func(t *testing.T, dir string) string {
+		{name: "image_mean of two values", damage: func(t *testing.T, dir string) string {
 			editImageProcessor(t, dir, func(ip map[string]any) { ip["image_mean"] = []any{0.5, 0.5} })
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"image_mean", "3 values"}},
-		{name: "zero image_std", break_: func(t *testing.T, dir string) string {
+		{name: "zero image_std", damage: func(t *testing.T, dir string) string {
 			editImageProcessor(t, dir, func(ip map[string]any) { ip["image_std"] = []any{0.5, 0.0, 0.5} })
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"image_std", "zero standard deviation"}},
-		{name: "malformed config", break_: func(t *testing.T, dir string) string {
+		{name: "malformed config", damage: func(t *testing.T, dir string) string {
 			must(t, os.WriteFile(filepath.Join(dir, "config.json"), []byte(`{"model_type": `), 0o644))
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"config.json"}, check: func(t *testing.T, err error) {
@@ -423,15 +434,15 @@ func TestLoadBrokenFolders(t *testing.T) {
 				t.Error("the error does not wrap a *json.SyntaxError")
 			}
 		}},
-		{name: "unknown model type", break_: func(t *testing.T, dir string) string {
+		{name: "unknown model type", damage: func(t *testing.T, dir string) string {
 			editConfig(t, dir, func(c map[string]any) { c["model_type"] = "frobnicator" })
 			return ""
 		}, kind: vlm.ErrUnsupportedModelType, names: []string{`"frobnicator"`, "config.json", "qwen2_vl"}},
-		{name: "no tokenizer", break_: func(t *testing.T, dir string) string {
+		{name: "no tokenizer", damage: func(t *testing.T, dir string) string {
 			must(t, os.Remove(filepath.Join(dir, "tokenizer.json")))
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"tokenizer.json"}, check: notExist},
-		{name: "malformed tokenizer", break_: func(t *testing.T, dir string) string {
+		{name: "malformed tokenizer", damage: func(t *testing.T, dir string) string {
 			must(t, os.WriteFile(filepath.Join(dir, "tokenizer.json"), []byte(`{"model": {"type": "BPE", "vocab": 3}}`), 0o644))
 			return ""
 		}, kind: vlm.ErrLoad, names: []string{"tokenizer.json", "model.vocab"}},
@@ -442,7 +453,7 @@ func TestLoadBrokenFolders(t *testing.T) {
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
 					dir := f.Copy(t)
-					tensor := c.break_(t, dir)
+					tensor := c.damage(t, dir)
 					err := catch(func() error {
 						mc, err := vlm.Load(context.Background(), vlm.ModelConfiguration{Directory: dir}, vlm.LoadOptions{})
 						if err == nil {
