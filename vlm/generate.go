@@ -116,6 +116,10 @@ func run(ctx context.Context, model LanguageModel, dec streamDecoder, eos []int3
 	genStart := time.Now()
 	reason := StopLength
 	for {
+		if i := firstNaN(row); i >= 0 {
+			yield(Chunk{}, Errorf(KindGeneration, "the model produced a NaN logit (token %d) at generation step %d", i, info.GenerationTokens))
+			return
+		}
 		tok := sampler.Sample(row, history)
 		if info.GenerationTokens == 0 {
 			info.TimeToFirstToken = time.Since(start)
@@ -186,6 +190,18 @@ func prepare(ctx context.Context, m LanguageModel, in *LMInput, caches []nn.Cach
 func forward(m LanguageModel, tokens []int32, caches []nn.Cache) (logits *tensor.Tensor, err error) {
 	defer tensor.Recover(&err)
 	return m.Forward(tokens, caches)
+}
+
+// firstNaN returns the index of the first NaN in row, or -1. A NaN means
+// the model's arithmetic broke down (an overflow in a half-precision
+// weight, say); sampling from it would quietly pick token 0.
+func firstNaN(row []float32) int {
+	for i, v := range row {
+		if v != v {
+			return i
+		}
+	}
+	return -1
 }
 
 // lastRow copies the last row of logits ([n, vocab] or [vocab]) into buf.

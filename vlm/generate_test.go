@@ -3,6 +3,7 @@ package vlm
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -357,5 +358,33 @@ func TestTokensMaxKVSize(t *testing.T) {
 	// A smaller one bounds the caches; generation still runs to the end.
 	if got := collectTokens(t, m, tinyPrompt, GenerateParameters{MaxTokens: 8, MaxKVSize: 8, PrefillStepSize: 4}, nil); len(got) != 8 {
 		t.Fatalf("MaxKVSize 8: %d tokens", len(got))
+	}
+}
+
+// nanModel is a real tiny model whose first prompt logits are poisoned
+// with a NaN, as an overflowing half-precision weight would produce.
+type nanModel struct{ *tinyModel }
+
+func (m nanModel) Prepare(ctx context.Context, in *LMInput, caches []nn.Cache, step int) (PrepareResult, error) {
+	res, err := logitsModel(m).Prepare(ctx, in, caches, step)
+	if err == nil {
+		res.Logits.Data()[3] = float32(math.NaN())
+	}
+	return res, err
+}
+
+func TestTokensRejectNaNLogits(t *testing.T) {
+	m := nanModel{newBoundTinyModel(t, tinyCfg, 1)}
+	var got []int32
+	var err error
+	for tok, e := range Tokens(context.Background(), m, &LMInput{Tokens: tinyPrompt}, GenerateParameters{MaxTokens: 3}, nil) {
+		if e != nil {
+			err = e
+			break
+		}
+		got = append(got, tok)
+	}
+	if len(got) != 0 || !errors.Is(err, ErrGeneration) || !strings.Contains(err.Error(), "NaN") {
+		t.Fatalf("tokens %v, err %v: want no token and a generation error about NaN", got, err)
 	}
 }
