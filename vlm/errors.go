@@ -62,15 +62,26 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("vlm: ")
 	b.WriteString(e.Kind.String())
+	e.writeTail(&b)
+	return b.String()
+}
+
+// writeTail writes ": detail: cause". A cause that is an *Error of the
+// same kind is written without repeating the "vlm: kind" prefix.
+func (e *Error) writeTail(b *strings.Builder) {
 	if e.Detail != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Detail)
 	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+	if e.Err == nil {
+		return
 	}
-	return b.String()
+	if inner, ok := e.Err.(*Error); ok && inner.Kind == e.Kind {
+		inner.writeTail(b)
+		return
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
 }
 
 // Unwrap returns the cause.

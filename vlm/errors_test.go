@@ -103,3 +103,16 @@ func TestProcessingResizeImage(t *testing.T) {
 		t.Fatalf("best fit of 200x100 in 50x50 = %dx%d, want 50x25", out.W, out.H)
 	}
 }
+
+func TestNestedErrorOfSameKindIsNotRepeated(t *testing.T) {
+	inner := Errorf(KindImageProcessing, "resize hint %dx%d", 5, 5)
+	outer := Errorf(KindImageProcessing, "image 0 (cat.png): %w", inner)
+	want := "vlm: image processing: image 0 (cat.png): resize hint 5x5"
+	if got := outer.Error(); got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	other := Errorf(KindProcessing, "template: %w", inner)
+	if got := other.Error(); !strings.Contains(got, "template: vlm: image processing: resize hint") {
+		t.Fatalf("a cause of another kind keeps its prefix: %q", got)
+	}
+}
