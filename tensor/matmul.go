@@ -23,6 +23,11 @@ const (
 	mvTileN    = 16  // weight rows per MatVec tile
 	mvTileNQ   = 64  // the same for the float path over Q4/Q8 weights
 	gemmMinRow = 2   // from this many rows on, GemmNT replaces MatVec
+	// mmPackedFloats bounds a row block packed once for all its tiles
+	// (mt·k values, 1 MB): larger blocks fall out of cache between tiles,
+	// and reading them back cost more than packing them per tile on the
+	// build host (512×4864 activations: +9 % CPU).
+	mmPackedFloats = 1 << 18
 )
 
 // MatMul returns x·wᵀ: x is F32 [..., k] and w is a weight [n, k] of any
@@ -126,11 +131,11 @@ func cpuMatMul(y, a []float32, m, k int, w *Tensor, bias []float32) {
 		}
 		return
 	}
-	mt, nt := mmTiles(m, n)
+	mt, nt := mmTiles(m, n, k)
 	tn := (n + nt - 1) / nt
 	tm := (m + mt - 1) / mt
 	var packs []kernels.PackedA
-	if tn > 1 { // several tiles share each row block: pack it once
+	if tn > 1 && mt*k <= mmPackedFloats { // several tiles share each row block: pack it once
 		box := packedPool.Get().(*[]kernels.PackedA)
 		defer packedPool.Put(box)
 		packs = growPacked(box, tm)
@@ -196,23 +201,23 @@ func packRowBlocks(packs []kernels.PackedA, a []float32, m, k, mt int) {
 	})
 }
 
-// mmTiles returns the tile size of an [m, n] product, one of
+// mmTiles returns the tile size of an [m, k]·[n, k]ᵀ product, one of
 // {256, 128, 64} rows × {384, 192, 96} columns (multiples of every tier's
 // register tile but AVX2's 6 rows). It picks the shape with the least
 // estimated time on mmModelW workers claiming tiles in order plus the
 // total work spread over them, so that a product keeps 16 cores busy
-// without costing fewer cores much extra conversion. The estimate per
-// tile, in cycles per unit of k, is mt·nt/32 for the multiply plus 1.5·nt
-// for packing (and converting) its weight rows, which every row block
-// repeats (BF16 measured about 1.4 cycles a value on the build host); the
-// activation rows are packed once per row block (packRowBlocks), whatever
-// the tile width. It depends on the shape only,
-// never on the worker count.
-func mmTiles(m, n int) (mt, nt int) {
+// without costing fewer cores much extra packing. The estimate per tile,
+// in cycles per unit of k, is mt·nt/32 for the multiply, 1.5·nt for
+// packing (and converting) its weight rows, which every row block repeats
+// (BF16 measured about 1.4 cycles a value on the build host), and mt/4 for
+// packing its activation rows unless the row block is packed once for all
+// its tiles (mt·k ≤ mmPackedFloats, see packRowBlocks). It depends on the
+// shape only, never on the worker count.
+func mmTiles(m, n, k int) (mt, nt int) {
 	best := -1.0
 	for _, tm := range [...]int{mmTileM, mmTileM / 2, mmTileM / 4} {
 		for _, tn := range [...]int{mmTileN, mmTileN / 2, mmTileN / 4} {
-			span, total := mmTileCost(m, n, tm, tn)
+			span, total := mmTileCost(m, n, tm, tn, tm*k > mmPackedFloats)
 			if c := span + total/mmModelW; best < 0 || c < best {
 				best, mt, nt = c, tm, tn
 			}
@@ -223,14 +228,18 @@ func mmTiles(m, n int) (mt, nt int) {
 
 // mmTileCost returns the estimated finishing time (span) of mt×nt tiles of
 // an [m, n] product claimed in order by mmModelW workers, and their summed
-// cost (see mmTiles).
-func mmTileCost(m, n, mt, nt int) (span, total float64) {
+// cost (see mmTiles); packA says whether every tile packs its own
+// activation rows.
+func mmTileCost(m, n, mt, nt int, packA bool) (span, total float64) {
 	var load [mmModelW]float64
 	for i := 0; i < m; i += mt {
 		a := float64(min(mt, m-i))
 		for j := 0; j < n; j += nt {
 			b := float64(min(nt, n-j))
 			c := a*b/32 + 1.5*b
+			if packA {
+				c += a / 4
+			}
 			w := 0 // the first worker to be free claims the next tile
 			for x := 1; x < mmModelW; x++ {
 				if load[x] < load[w] {

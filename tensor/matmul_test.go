@@ -170,20 +170,23 @@ func TestEmbedding(t *testing.T) {
 // it, and the largest tiles for a product that already has plenty of them.
 func TestMMTiles(t *testing.T) {
 	cases := []struct {
-		m, n     int
+		m, n, k  int
 		minTiles int // at least this many tiles
 		mt, nt   int // expected shape when not 0
 	}{
-		{512, 128, 16, 0, 0},   // Qwen2-0.5B K/V projection: 4 tiles before
-		{512, 896, 32, 0, 0},   // its Q/O projections: 20 tiles before
-		{1024, 1024, 32, 0, 0}, // 24 tiles before
-		{2048, 2048, 48, 256, 96},
-		{1024, 3072, 32, 256, 384},
-		{2, 4864, 13, 0, 0},
-		{3, 17, 1, 0, 0},
+		{512, 128, 896, 16, 0, 0},     // Qwen2-0.5B K/V projection: 4 tiles before
+		{512, 896, 896, 32, 0, 0},     // its Q/O projections: 20 tiles before
+		{1024, 1024, 1024, 32, 0, 0},  // 24 tiles before
+		{512, 4864, 896, 64, 256, 96}, // gate/up: packed once, 26 tiles before
+		{512, 896, 4864, 10, 0, 0},    // down: k too long to pack once
+		{2048, 2048, 2048, 48, 0, 0},
+		{1024, 3072, 768, 32, 256, 384},
+		{2, 4864, 896, 13, 0, 0},
+		{3, 17, 5, 1, 0, 0},
 	}
 	for _, c := range cases {
-		mt, nt := mmTiles(c.m, c.n)
+		mt, nt := mmTiles(c.m, c.n, c.k)
+		t.Logf("%dx%dx%d: %dx%d", c.m, c.k, c.n, mt, nt)
 		if (mt != 256 && mt != 128 && mt != 64) || (nt != 384 && nt != 192 && nt != 96) {
 			t.Errorf("%dx%d: tile %dx%d is not a candidate shape", c.m, c.n, mt, nt)
 		}
