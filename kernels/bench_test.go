@@ -190,6 +190,35 @@ func BenchmarkGemmF32(b *testing.B) {
 	})
 }
 
+// BenchmarkGemmF32Decode has decode attention's shapes: the g query heads
+// of one key/value group (2, 3 as SmolLM2, 7 as Qwen2-0.5B) against a chunk
+// of 512 keys (NT, head dim 64), then the weights times the values (NN).
+func BenchmarkGemmF32Decode(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 8))
+	const keys, d = 512, 64
+	for _, g := range []int{2, 3, 7} {
+		q, k, v := randF32(r, g*d), randF32(r, keys*2*d), randF32(r, keys*2*d)
+		s := make([]float32, g*keys)
+		o := make([]float32, g*d)
+		b.Run(fmt.Sprintf("NT/g%d", g), func(b *testing.B) {
+			benchTiers(b, func(b *testing.B) {
+				for b.Loop() {
+					GemmF32NT(g, keys, d, q, d, k, 2*d, s, keys, false)
+				}
+				b.ReportMetric(2*float64(g*keys*d)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+			})
+		})
+		b.Run(fmt.Sprintf("NN/g%d", g), func(b *testing.B) {
+			benchTiers(b, func(b *testing.B) {
+				for b.Loop() {
+					GemmF32NN(g, d, keys, s, keys, v, 2*d, o, d, false)
+				}
+				b.ReportMetric(2*float64(g*keys*d)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+			})
+		})
+	}
+}
+
 // BenchmarkRowOps covers the per-layer row operations at Qwen2-0.5B's MLP
 // width.
 func BenchmarkRowOps(b *testing.B) {

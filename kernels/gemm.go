@@ -30,13 +30,19 @@ type microKernel struct {
 	// smallM is the largest m for which GemmNT streams weight rows through
 	// the matrix-vector kernel instead of packing them.
 	smallM int
+	// ntMinM and nnMinM are the fewest rows of A for which GemmF32NT and
+	// GemmF32NN pack and use the micro-kernel; fewer rows call DotF32 or
+	// AxpyF32 per row. Decode attention (one query row per head of a
+	// group against hundreds of keys, head dim 64) crosses over at about
+	// 3 rows for NT and 6 for NN on AVX2/AVX-512 (BenchmarkGemmF32Decode).
+	ntMinM, nnMinM int
 }
 
 // gemmArch is the micro-kernel of the installed tier.
 var gemmArch microKernel
 
 // gemmArchGeneric is the pure-Go micro-kernel's configuration.
-var gemmArchGeneric = microKernel{mr: 4, nr: 4, kc: 256, mc: 64, nc: 1024, fn: microKernelGo, smallM: 16}
+var gemmArchGeneric = microKernel{mr: 4, nr: 4, kc: 256, mc: 64, nc: 1024, fn: microKernelGo, smallM: 16, ntMinM: 17, nnMinM: 17}
 
 // packBufs holds one call's packing space.
 type packBufs struct {

@@ -25,9 +25,9 @@ func gemmMicroAVX2(kc int, a, b, c *float32, ldc int, acc bool)
 //go:noescape
 func gemmMicroAVX512(kc int, a, b, c *float32, ldc int, acc bool)
 
-var gemmArchAVX2 = microKernel{mr: 6, nr: 16, kc: 256, mc: 6 * 24, nc: 16 * 192, fn: gemmMicroAVX2, smallM: 16}
+var gemmArchAVX2 = microKernel{mr: 6, nr: 16, kc: 256, mc: 6 * 24, nc: 16 * 192, fn: gemmMicroAVX2, smallM: 16, ntMinM: 3, nnMinM: 6}
 
-var gemmArchAVX512 = microKernel{mr: 8, nr: 48, kc: 256, mc: 8 * 40, nc: 48 * 64, fn: gemmMicroAVX512, smallM: 16}
+var gemmArchAVX512 = microKernel{mr: 8, nr: 48, kc: 256, mc: 8 * 40, nc: 48 * 64, fn: gemmMicroAVX512, smallM: 16, ntMinM: 3, nnMinM: 6}
 
 // transpose8AVX writes dst[p*dstStride+i] = src[i*srcStride+p] for i < 8 and
 // p < kc (a multiple of 8), one 8×8 block per step.

@@ -73,10 +73,10 @@ func bytesPerValue(w *Mat) int {
 	return 1
 }
 
-// gemmF32NN is GemmF32NN on the blocked driver; a few rows of A go through
-// AxpyF32 directly.
+// gemmF32NN is GemmF32NN on the blocked driver; fewer rows of A than the
+// tier's nnMinM go through AxpyF32 directly.
 func gemmF32NN(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
-	if m <= gemmArch.smallM {
+	if m < gemmArch.nnMinM {
 		for i := 0; i < m; i++ {
 			ci := c[i*ldc : i*ldc+n]
 			if !accumulate {
@@ -92,10 +92,10 @@ func gemmF32NN(m, n, k int, a []float32, lda int, b []float32, ldb int, c []floa
 	gemmBlocked(m, n, k, a, lda, &src, c, ldc, accumulate)
 }
 
-// gemmF32NT is GemmF32NT on the blocked driver; a few rows of A go through
-// DotF32 directly.
+// gemmF32NT is GemmF32NT on the blocked driver; fewer rows of A than the
+// tier's ntMinM go through DotF32 directly.
 func gemmF32NT(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, accumulate bool) {
-	if m <= gemmArch.smallM {
+	if m < gemmArch.ntMinM {
 		for i := 0; i < m; i++ {
 			ai := a[i*lda : i*lda+k]
 			for j := 0; j < n; j++ {

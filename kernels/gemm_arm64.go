@@ -8,4 +8,4 @@ package kernels
 //go:noescape
 func gemmMicroNEON(kc int, a, b, c *float32, ldc int, acc bool)
 
-var gemmArchNEON = microKernel{mr: 8, nr: 12, kc: 256, mc: 8 * 16, nc: 12 * 128, fn: gemmMicroNEON, smallM: 16}
+var gemmArchNEON = microKernel{mr: 8, nr: 12, kc: 256, mc: 8 * 16, nc: 12 * 128, fn: gemmMicroNEON, smallM: 16, ntMinM: 17, nnMinM: 17} // crossover not measured on arm64 hardware
