@@ -57,10 +57,12 @@
 // are bit-identical for any number of workers.
 //
 // Big products are cut into tiles of a size chosen from the shape alone
-// (MatMul: up to 256×384 outputs, attention prefill: up to 128 query rows
-// and heads of one key/value head); workers claim tiles from a shared
-// counter, so uneven tiles or a core taken by another process do not leave
-// the other workers idle.
+// (MatMul: 64 to 256 rows × 96 to 384 outputs, picked for 16 workers by a
+// cost model; attention prefill: up to 128 query rows and heads of one
+// key/value head); workers claim tiles from a shared counter, so uneven
+// tiles or a core taken by another process do not leave the other workers
+// idle. MatMul packs each row block of activations once for all its tiles
+// while the block fits 1 MB.
 //
 // # Quantized decode
 //
