@@ -42,6 +42,7 @@
 // prompts) skip packing: float32 weight rows stream through MatVec, other
 // formats are converted once per L2-sized row block and reused by every
 // row of A.
+//
 // PackedA packs a block of A once so that GemmNTPacked calls over several
 // weight ranges share it (tensor.MatMul's tiles of one row block).
 // GemmF32NT and GemmF32NN call DotF32 or AxpyF32 per row of A below a
