@@ -71,7 +71,7 @@ func hammingKernel(x float64) float64 {
 		return 0
 	}
 	x *= math.Pi
-	return math.Sin(x) / x * (0.54 + 0.46*math.Cos(x))
+	return math.Sin(x) / x * (0.54 + float64(0.46*math.Cos(x)))
 }
 
 // cubicKernel returns the Keys cubic convolution kernel with parameter a.
@@ -79,10 +79,10 @@ func cubicKernel(a float64) func(float64) float64 {
 	return func(x float64) float64 {
 		x = math.Abs(x)
 		if x < 1 {
-			return ((a+2)*x-(a+3))*x*x + 1
+			return float64(float64(float64((a+2)*x)-(a+3))*x)*x + 1
 		}
 		if x < 2 {
-			return (((x-5)*x+8)*x - 4) * a
+			return float64(float64(float64((x-5)*x)+8)*x-4) * a
 		}
 		return 0
 	}
@@ -142,8 +142,12 @@ func computeWeights(inSize, outSize int, k kernel) weights {
 	stride := int(math.Ceil(support))*2 + 1
 	ws := weights{start: make([]int, outSize), n: make([]int, outSize), w: make([]float64, outSize*stride), stride: stride}
 	inv := 1 / filterScale
+	// Products are rounded before they are added (float64(...)): PIL's C
+	// code on x86-64 rounds each operation, and Go would otherwise fuse a
+	// multiply and an add into one FMA on arm64, moving taps that sit
+	// exactly on a filter's edge.
 	for i := 0; i < outSize; i++ {
-		center := (float64(i) + 0.5) * scale
+		center := float64((float64(i) + 0.5) * scale)
 		lo := max(int(center-support+0.5), 0)
 		hi := min(int(center+support+0.5), inSize)
 		n := hi - lo

@@ -194,7 +194,7 @@ func TestToCHWNormalize(t *testing.T) {
 	want := make([]float32, 6)
 	for i, v := range m.Pix {
 		c, p := i%3, i/3
-		want[c*2+p] = (float32(v)*float32(Rescale255) - CLIPMean[c]) / CLIPStd[c]
+		want[c*2+p] = (float32(float32(v)*float32(Rescale255)) - CLIPMean[c]) / CLIPStd[c]
 	}
 	for i := range want {
 		if got[i] != want[i] {

@@ -68,7 +68,9 @@ func ToCHW(m *Image, scale float64, mean, std [3]float32) []float32 {
 			dst := out[c*n : (c+1)*n]
 			mc, sc := mean[c], std[c]
 			for i := lo; i < hi; i++ {
-				dst[i] = (float32(m.Pix[3*i+c])*s - mc) / sc
+				// float32(...) rounds the product before the subtraction, as
+				// numpy does; without it arm64 would fuse them into an FMA.
+				dst[i] = (float32(float32(m.Pix[3*i+c])*s) - mc) / sc
 			}
 		}
 	})

@@ -36,7 +36,8 @@ func TestRoPEHalfAndPartial(t *testing.T) {
 		cos, sin := RopeTables([]int{0, 1, 2, 7, 100}, InvFreq(c.rot, 10000), 1)
 		assertShape(t, "table", cos, 5, c.rot)
 		got := RoPE(x, cos, sin, false)
-		assertClose(t, "rope", got.Data(), refRoPE(x, cos, sin), 0, 0)
+		// Not bit-exact: on arm64 the compiler may fuse x·cos − y·sin into an FMA.
+		assertClose(t, "rope", got.Data(), refRoPE(x, cos, sin), 1e-7, 1e-6)
 		in := x.Clone()
 		RoPEInPlace(in, cos, sin, false)
 		assertBitEqual(t, "in place", in.Data(), got.Data())
