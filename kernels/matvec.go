@@ -13,6 +13,10 @@ type rowDots struct {
 	bf16 func(x []float32, h []uint16) float32
 	// q also takes gsum[g] = Σ of x over group g, computed once per call.
 	q func(x []float32, q []uint32, scales, biases, gsum []float32, bits, groupSize int) float32
+	// q4p, when set, reduces a 4-bit row with a group size that is a
+	// multiple of 32 against xp = x in pair-split order (permuteQ4X),
+	// prepared once per call.
+	q4p func(xp []float32, q []uint32, scales, biases, gsum []float32, groupSize int) float32
 }
 
 var dots = rowDotsGo
@@ -47,8 +51,13 @@ func matVecGo(y []float32, w *Mat, lo, hi int, x []float32) {
 		// escape to the heap anyway, through the dots.q function value.
 		bp := gsumPool.Get().(*[]float32)
 		defer gsumPool.Put(bp)
-		if cap(*bp) < gpr {
-			*bp = make([]float32, gpr)
+		pair := bits == 4 && gs%32 == 0 && dots.q4p != nil
+		need := gpr
+		if pair {
+			need += k // room for x in pair-split order
+		}
+		if cap(*bp) < need {
+			*bp = make([]float32, need)
 		}
 		gsum := (*bp)[:gpr]
 		for g := range gsum {
@@ -58,8 +67,33 @@ func matVecGo(y []float32, w *Mat, lo, hi int, x []float32) {
 			}
 			gsum[g] = s
 		}
+		if pair {
+			xp := (*bp)[gpr : gpr+k]
+			permuteQ4X(xp, x)
+			for r := lo; r < hi; r++ {
+				y[r-lo] = dots.q4p(xp, w.Q[r*wpr:(r+1)*wpr], w.Scales[r*gpr:(r+1)*gpr], w.Biases[r*gpr:(r+1)*gpr], gsum, gs)
+			}
+			return
+		}
 		for r := lo; r < hi; r++ {
 			y[r-lo] = dots.q(x, w.Q[r*wpr:(r+1)*wpr], w.Scales[r*gpr:(r+1)*gpr], w.Biases[r*gpr:(r+1)*gpr], gsum, bits, gs)
+		}
+	}
+}
+
+// permuteQ4X writes x (a multiple of 32 long) to dst in pair-split order:
+// within each block of 32, the sixteen even-index values, then the sixteen
+// odd-index ones. A 4-bit weight byte holds the values 2j and 2j+1, so
+// against this order its low nibbles meet the first half and its high
+// nibbles the second without any lane shuffling.
+func permuteQ4X(dst, x []float32) {
+	dst = dst[:len(x)]
+	for b := 0; b+32 <= len(x); b += 32 {
+		blk := x[b : b+32]
+		d := dst[b : b+32]
+		for i := range 16 {
+			d[i] = blk[2*i]
+			d[16+i] = blk[2*i+1]
 		}
 	}
 }

@@ -178,3 +178,19 @@ func TestMatVecDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+func TestPermuteQ4X(t *testing.T) {
+	x := make([]float32, 64)
+	for i := range x {
+		x[i] = float32(i)
+	}
+	got := make([]float32, len(x))
+	permuteQ4X(got, x)
+	for b := 0; b < len(x); b += 32 {
+		for i := range 16 {
+			if got[b+i] != float32(b+2*i) || got[b+16+i] != float32(b+2*i+1) {
+				t.Fatalf("block %d: got %v", b/32, got[b:b+32])
+			}
+		}
+	}
+}

@@ -101,6 +101,26 @@ func dotQ4FAVX512(x *float32, q *uint32, scales, biases, gsum *float32, ngroups,
 //go:noescape
 func dotQ8FAVX512(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
 
+// dotQ4PAVX512 is dotQ4FAVX512 against x in pair-split order (xp, see
+// permuteQ4X; groupSize a multiple of 32): one widening load and no
+// permute per 32 values.
+//
+//go:noescape
+func dotQ4PAVX512(xp *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
+
+// dotQ4PairAVX512 adapts dotQ4PAVX512 to rowDots.q4p.
+func dotQ4PairAVX512(xp []float32, q []uint32, scales, biases, gsum []float32, groupSize int) float32 {
+	ng := len(scales)
+	if ng == 0 {
+		return 0
+	}
+	_ = biases[ng-1]
+	_ = gsum[ng-1]
+	_ = xp[ng*groupSize-1]
+	_ = q[ng*groupSize/8-1]
+	return dotQ4PAVX512(&xp[0], &q[0], &scales[0], &biases[0], &gsum[0], ng, groupSize)
+}
+
 // dotQAVX512 adapts dotQ4FAVX512/dotQ8FAVX512 to rowDots.q.
 func dotQAVX512(x []float32, q []uint32, scales, biases, gsum []float32, bits, groupSize int) float32 {
 	ng := len(scales)

@@ -517,3 +517,86 @@ TEXT ·dequantQ8AVX2(SB), NOSPLIT, $0-48
 	MOVQ groupSize+40(FP), DX
 	DEQROW(Q8F_LOAD, dq8_g, dq8_b)
 	RET
+
+// Q4 float row reduction against x in pair-split order (see permuteQ4X):
+// each 16 bytes of weights hold 32 values, byte j the values 2j (low
+// nibble) and 2j+1 (high nibble), and xp holds the block's even-index x
+// first, then its odd-index x. So one VPMOVZXBD gives sixteen bytes as
+// dwords, their low nibbles are the even values and (after a shift) their
+// high nibbles the odd ones, with no
+// cross-lane permute of the weights; a VPERMPS table lookup turns each
+// nibble into its float32. Registers as QFROW512, Z11 the table.
+
+// nibbleF32 is the float32 value of each nibble, 0 to 15: VPERMPS with a
+// byte's dword as index looks up its low nibble, conversion included.
+DATA nibbleF32<>+0(SB)/4, $0.0
+DATA nibbleF32<>+4(SB)/4, $1.0
+DATA nibbleF32<>+8(SB)/4, $2.0
+DATA nibbleF32<>+12(SB)/4, $3.0
+DATA nibbleF32<>+16(SB)/4, $4.0
+DATA nibbleF32<>+20(SB)/4, $5.0
+DATA nibbleF32<>+24(SB)/4, $6.0
+DATA nibbleF32<>+28(SB)/4, $7.0
+DATA nibbleF32<>+32(SB)/4, $8.0
+DATA nibbleF32<>+36(SB)/4, $9.0
+DATA nibbleF32<>+40(SB)/4, $10.0
+DATA nibbleF32<>+44(SB)/4, $11.0
+DATA nibbleF32<>+48(SB)/4, $12.0
+DATA nibbleF32<>+52(SB)/4, $13.0
+DATA nibbleF32<>+56(SB)/4, $14.0
+DATA nibbleF32<>+60(SB)/4, $15.0
+GLOBL nibbleF32<>(SB), RODATA|NOPTR, $64
+
+// func dotQ4PAVX512(xp *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
+TEXT ·dotQ4PAVX512(SB), NOSPLIT, $0-60
+	MOVQ xp+0(FP), DI
+	MOVQ q+8(FP), SI
+	MOVQ scales+16(FP), R8
+	MOVQ biases+24(FP), R9
+	MOVQ gsum+32(FP), R12
+	MOVQ ngroups+40(FP), CX
+	MOVQ groupSize+48(FP), DX
+	VMOVUPS nibbleF32<>(SB), Z11
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	VXORPS  X10, X10, X10
+	SHRQ    $5, DX
+
+q4p_g:
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ   DX, BX
+
+q4p_b:
+	VPMOVZXBD   (SI), Z0
+	VPSRLD      $4, Z0, Z1
+	VPERMPS     Z11, Z0, Z0
+	VPERMPS     Z11, Z1, Z1
+	VFMADD231PS (DI), Z0, Z6
+	VFMADD231PS 64(DI), Z1, Z7
+	ADDQ        $16, SI
+	ADDQ        $128, DI
+	DECQ        BX
+	JNZ         q4p_b
+	VFMADD231PS.BCST (R8), Z6, Z8
+	VFMADD231PS.BCST (R8), Z7, Z9
+	VMOVSS      (R9), X3
+	VFMADD231SS (R12), X3, X10
+	ADDQ        $4, R8
+	ADDQ        $4, R9
+	ADDQ        $4, R12
+	DECQ        CX
+	JNZ         q4p_g
+	VADDPS        Z9, Z8, Z8
+	VEXTRACTF64X4 $1, Z8, Y1
+	VADDPS        Y1, Y8, Y8
+	VEXTRACTF128  $1, Y8, X1
+	VADDPS        X1, X8, X0
+	VSHUFPS       $0x4E, X0, X0, X1
+	VADDPS        X1, X0, X0
+	VSHUFPS       $0xB1, X0, X0, X1
+	VADDPS        X1, X0, X0
+	VADDSS        X10, X0, X0
+	VMOVSS        X0, ret+56(FP)
+	VZEROUPPER
+	RET

@@ -58,6 +58,7 @@ func installArch(t Tier) {
 		qAct = qActWith(qdotQ4AVX2, qdotQ8AVX2, qdotQ4PairAVX2, nil)
 		QuantizeActQ8 = quantizeActQ8AVX512
 		dots.q = dotQAVX512
+		dots.q4p = dotQ4PairAVX512
 		if hasVNNI {
 			qAct = qActWith(qdotQ4VNNI, qdotQ8VNNI, qdotQ4PairAVX2, qdotQ8PairVNNI) // paired Q4: VPMADDUBSW measured faster than VPDPBUSD
 		}
