@@ -525,7 +525,10 @@ TEXT ·dequantQ8AVX2(SB), NOSPLIT, $0-48
 // dwords, their low nibbles are the even values and (after a shift) their
 // high nibbles the odd ones, with no
 // cross-lane permute of the weights; a VPERMPS table lookup turns each
-// nibble into its float32. Registers as QFROW512, Z11 the table.
+// nibble into its float32. Software prefetch of the weights 1 KiB ahead
+// (and of scales and biases) lets the row stream at memory speed; without
+// it the loop and the hardware prefetcher did not overlap (62 % of read
+// bandwidth against 88-94 %). Registers as QFROW512, Z11 the table.
 
 // nibbleF32 is the float32 value of each nibble, 0 to 15: VPERMPS with a
 // byte's dword as index looks up its low nibble, conversion included.
@@ -563,6 +566,9 @@ TEXT ·dotQ4PAVX512(SB), NOSPLIT, $0-60
 	SHRQ    $5, DX
 
 q4p_g:
+	PREFETCHT0 1024(SI)
+	PREFETCHT0 256(R8)
+	PREFETCHT0 256(R9)
 	VPXORD Z6, Z6, Z6
 	VPXORD Z7, Z7, Z7
 	MOVQ   DX, BX
