@@ -92,18 +92,16 @@ func dotQ4FAVX2(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, g
 //go:noescape
 func dotQ8FAVX2(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
 
-// dotQ4FAVX512 and dotQ8FAVX512 are the sixteen-wide versions, two
-// independent accumulators per group (groupSize a multiple of 32).
+// dotQ8FAVX512 is the sixteen-wide version of dotQ8FAVX2, two
+// independent accumulators per group (groupSize a multiple of 32). Q4 rows
+// take dotQ4PAVX512 instead.
 //
-//go:noescape
-func dotQ4FAVX512(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
-
 //go:noescape
 func dotQ8FAVX512(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
 
-// dotQ4PAVX512 is dotQ4FAVX512 against x in pair-split order (xp, see
-// permuteQ4X; groupSize a multiple of 32): one widening load and no
-// permute per 32 values.
+// dotQ4PAVX512 is the sixteen-wide dotQ4FAVX2 against x in pair-split
+// order (xp, see permuteQ4X; groupSize a multiple of 32): one widening
+// load and no weight permute per 32 values.
 //
 //go:noescape
 func dotQ4PAVX512(xp *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
@@ -121,19 +119,17 @@ func dotQ4PairAVX512(xp []float32, q []uint32, scales, biases, gsum []float32, g
 	return dotQ4PAVX512(&xp[0], &q[0], &scales[0], &biases[0], &gsum[0], ng, groupSize)
 }
 
-// dotQAVX512 adapts dotQ4FAVX512/dotQ8FAVX512 to rowDots.q.
+// dotQAVX512 adapts dotQ8FAVX512 to rowDots.q. MatVec reduces Q4 rows
+// with whole 32-value blocks through rowDots.q4p; the rest go to AVX2.
 func dotQAVX512(x []float32, q []uint32, scales, biases, gsum []float32, bits, groupSize int) float32 {
 	ng := len(scales)
-	if ng == 0 || groupSize%32 != 0 {
+	if ng == 0 || groupSize%32 != 0 || bits == 4 {
 		return dotQAVX2(x, q, scales, biases, gsum, bits, groupSize)
 	}
 	_ = biases[ng-1]
 	_ = gsum[ng-1]
 	_ = x[ng*groupSize-1]
 	_ = q[ng*groupSize*bits/32-1]
-	if bits == 4 {
-		return dotQ4FAVX512(&x[0], &q[0], &scales[0], &biases[0], &gsum[0], ng, groupSize)
-	}
 	return dotQ8FAVX512(&x[0], &q[0], &scales[0], &biases[0], &gsum[0], ng, groupSize)
 }
 

@@ -369,34 +369,8 @@ TEXT ·qdotQ8PairVNNI(SB), NOSPLIT, $0-68
 	VZEROUPPER
 	RET
 
-// AVX-512 float row reductions: sixteen values a step.
-DATA qPermLo<>+0(SB)/4, $0
-DATA qPermLo<>+4(SB)/4, $0
-DATA qPermLo<>+8(SB)/4, $0
-DATA qPermLo<>+12(SB)/4, $0
-DATA qPermLo<>+16(SB)/4, $0
-DATA qPermLo<>+20(SB)/4, $0
-DATA qPermLo<>+24(SB)/4, $0
-DATA qPermLo<>+28(SB)/4, $0
-DATA qPermLo<>+32(SB)/4, $1
-DATA qPermLo<>+36(SB)/4, $1
-DATA qPermLo<>+40(SB)/4, $1
-DATA qPermLo<>+44(SB)/4, $1
-DATA qPermLo<>+48(SB)/4, $1
-DATA qPermLo<>+52(SB)/4, $1
-DATA qPermLo<>+56(SB)/4, $1
-DATA qPermLo<>+60(SB)/4, $1
-GLOBL qPermLo<>(SB), RODATA|NOPTR, $64
-
-// Q4F_LOAD16 widens the sixteen nibbles of the two words at SI to float32
-// in Z0 (Z13 lane word index, Z12 shifts, Z11 0x0f).
-#define Q4F_LOAD16 \
-	VMOVQ     (SI), X0         \
-	VPERMD    Z0, Z13, Z0      \
-	VPSRLVD   Z12, Z0, Z0      \
-	VPANDD    Z11, Z0, Z0      \
-	VCVTDQ2PS Z0, Z0           \
-	ADDQ      $8, SI
+// AVX-512 float row reductions: sixteen values a step. QFROW512 prefetches
+// the weights 1 KiB and the scales and biases 256 B ahead, once per group.
 
 #define Q8F_LOAD16 \
 	VPMOVZXBD (SI), Z0 \
@@ -404,15 +378,14 @@ GLOBL qPermLo<>(SB), RODATA|NOPTR, $64
 	ADDQ      $16, SI
 
 #define QFROW512(LOAD, LG, LB) \
-	VMOVDQU32    qPermLo<>(SB), Z13     \
-	VMOVDQU      qShifts<>+0(SB), Y12   \
-	VINSERTI32X8 $1, Y12, Z12, Z12      \
-	VPBROADCASTD qShifts<>+32(SB), Z11  \
 	VPXORD Z8, Z8, Z8      \
 	VPXORD Z9, Z9, Z9      \
 	VXORPS X10, X10, X10   \
 	SHRQ   $5, DX          \
 LG:                        \
+	PREFETCHT0 1024(SI)    \
+	PREFETCHT0 256(R8)     \
+	PREFETCHT0 256(R9)     \
 	VPXORD Z6, Z6, Z6      \
 	VPXORD Z7, Z7, Z7      \
 	MOVQ   DX, BX          \
@@ -443,20 +416,6 @@ LB:                        \
 	VSHUFPS       $0xB1, X0, X0, X1 \
 	VADDPS        X1, X0, X0 \
 	VADDSS        X10, X0, X0
-
-// func dotQ4FAVX512(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
-TEXT ·dotQ4FAVX512(SB), NOSPLIT, $0-60
-	MOVQ x+0(FP), DI
-	MOVQ q+8(FP), SI
-	MOVQ scales+16(FP), R8
-	MOVQ biases+24(FP), R9
-	MOVQ gsum+32(FP), R12
-	MOVQ ngroups+40(FP), CX
-	MOVQ groupSize+48(FP), DX
-	QFROW512(Q4F_LOAD16, q4z_g, q4z_b)
-	VMOVSS X0, ret+56(FP)
-	VZEROUPPER
-	RET
 
 // func dotQ8FAVX512(x *float32, q *uint32, scales, biases, gsum *float32, ngroups, groupSize int) float32
 TEXT ·dotQ8FAVX512(SB), NOSPLIT, $0-60
@@ -523,8 +482,7 @@ TEXT ·dequantQ8AVX2(SB), NOSPLIT, $0-48
 // nibble) and 2j+1 (high nibble), and xp holds the block's even-index x
 // first, then its odd-index x. So one VPMOVZXBD gives sixteen bytes as
 // dwords, their low nibbles are the even values and (after a shift) their
-// high nibbles the odd ones, with no
-// cross-lane permute of the weights; a VPERMPS table lookup turns each
+// high nibbles the odd ones, with no cross-lane permute of the weights; a VPERMPS table lookup turns each
 // nibble into its float32. Software prefetch of the weights 1 KiB ahead
 // (and of scales and biases) lets the row stream at memory speed; without
 // it the loop and the hardware prefetcher did not overlap (62 % of read
