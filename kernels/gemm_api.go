@@ -23,8 +23,19 @@ func gemmNT(c []float32, ldc int, a []float32, lda, m int, w *Mat, lo, hi int) {
 		}
 		return
 	}
-	src := bSource{w: w, lo: lo}
+	src := weightSource(w, lo)
 	gemmBlocked(m, hi-lo, w.Cols, a, lda, &src, c, ldc, false)
+}
+
+// weightSource is the packing source of weight rows from lo on. Float32
+// weights are transposed straight from w.F32 rather than copied row by row
+// into scratch first (rowRange), which saved a memmove of every packed
+// weight value.
+func weightSource(w *Mat, lo int) bSource {
+	if w.Format == FormatF32 {
+		return bSource{f: w.F32[lo*w.Cols:], ld: w.Cols, nt: true}
+	}
+	return bSource{w: w, lo: lo}
 }
 
 // convRowBytes is the float32 bytes of one converted row block.

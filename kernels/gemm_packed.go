@@ -77,7 +77,7 @@ func GemmNTPacked(c []float32, ldc int, p *PackedA, w *Mat, lo, hi int) {
 	if n == 0 {
 		return
 	}
-	src := bSource{w: w, lo: lo}
+	src := weightSource(w, lo)
 	pb := getPackBufs(mk)
 	defer packPool.Put(pb)
 	for jc := 0; jc < n; jc += mk.nc {
