@@ -12,7 +12,7 @@ import (
 // packing), with A packed in pieces, a shared PackedA reused for a smaller
 // block, and guard values around C.
 func TestGemmNTPacked(t *testing.T) {
-	shapes := [][3]int{{1, 5, 7}, {16, 33, 40}, {17, 95, 300}, {25, 67, 129}, {31, 130, 513}, {100, 70, 41}, {150, 290, 96}, {64, 64, 0}}
+	shapes := [][3]int{{1, 5, 7}, {16, 33, 40}, {17, 95, 300}, {25, 67, 129}, {31, 130, 513}, {100, 70, 41}, {150, 290, 96}, {64, 64, 0}, {19, 41, 1100}}
 	forEachTier(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(17, 18))
 		var p PackedA // reused: later shapes may be smaller
