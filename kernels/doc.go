@@ -51,7 +51,10 @@
 //
 // # Quantized decode
 //
-// MatVec on Q4/Q8 weights dequantizes on the fly in float32. MatVecQ is the
+// MatVec on Q4/Q8 weights dequantizes on the fly in float32. For Q4 on
+// AVX-512 it first writes x in pair-split order (each 32 values' even
+// indices, then the odd ones), so that a weight byte's low and high nibbles
+// meet contiguous halves of x without shuffling. MatVecQ is the
 // integer path: QuantizeActQ8 quantizes x once to int8 per 32 values, then
 // each row reduces with integer dot products (VPDPBUSD with AVX-512 VNNI,
 // VPMADDUBSW/VPMADDWD on AVX2) and applies the affine scale and bias per
