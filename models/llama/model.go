@@ -2,6 +2,7 @@ package llama
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/govlm/govlm/nn"
@@ -24,14 +25,34 @@ type TextModel struct {
 	Layers []*Layer      `nn:"layers"`
 	Norm   *nn.RMSNorm   `nn:"norm"`
 
-	cfg Config
-	rot *nn.Rotary
+	cfg     Config
+	rot     *nn.Rotary
+	windows []int // sliding window per layer (0: full attention)
 }
 
-// NewTextModel returns an unbound decoder stack shaped by c (validated).
+// Variant holds what the architectures built on the Llama stack change:
+// Llama ties the q/k/v and output biases to attention_bias, Qwen2 has
+// q/k/v biases only and optional sliding-window layers.
+type Variant struct {
+	QKVBias, OBias, MLPBias bool
+	// Windows is the sliding window of each layer (nil or 0: full).
+	Windows []int
+}
+
+// NewTextModel returns an unbound Llama decoder stack shaped by c
+// (validated).
 func NewTextModel(c *Config) (*TextModel, error) {
+	return NewTextModelVariant(c, Variant{QKVBias: c.AttentionBias, OBias: c.AttentionBias, MLPBias: c.MLPBias})
+}
+
+// NewTextModelVariant returns an unbound decoder stack shaped by c with the
+// biases and windows of v.
+func NewTextModelVariant(c *Config, v Variant) (*TextModel, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
+	}
+	if v.Windows != nil && len(v.Windows) != c.NumHiddenLayers {
+		return nil, &ConfigError{Field: "sliding_window", Reason: fmt.Sprintf("%d windows for %d layers", len(v.Windows), c.NumHiddenLayers)}
 	}
 	rot, err := nn.NewRotary(c.RopeParams(), false)
 	if err != nil {
@@ -42,20 +63,21 @@ func NewTextModel(c *Config) (*TextModel, error) {
 		return nil, &ConfigError{Field: "hidden_act", Reason: err.Error()}
 	}
 	m := &TextModel{
-		Embed: nn.NewEmbedding(c.VocabSize, c.HiddenSize),
-		Norm:  nn.NewRMSNorm(c.HiddenSize, c.RMSNormEps),
-		cfg:   *c,
-		rot:   rot,
+		Embed:   nn.NewEmbedding(c.VocabSize, c.HiddenSize),
+		Norm:    nn.NewRMSNorm(c.HiddenSize, c.RMSNormEps),
+		cfg:     *c,
+		rot:     rot,
+		windows: v.Windows,
 	}
 	for range c.NumHiddenLayers {
 		m.Layers = append(m.Layers, &Layer{
 			InputNorm: nn.NewRMSNorm(c.HiddenSize, c.RMSNormEps),
 			Attn: nn.NewAttention(nn.AttentionConfig{
 				Hidden: c.HiddenSize, Heads: c.NumAttentionHeads, KVHeads: c.NumKeyValueHeads, HeadDim: c.HeadDim,
-				QKVBias: c.AttentionBias, OBias: c.AttentionBias,
+				QKVBias: v.QKVBias, OBias: v.OBias,
 			}),
 			PostNorm: nn.NewRMSNorm(c.HiddenSize, c.RMSNormEps),
-			MLP:      nn.NewGatedMLP(c.HiddenSize, c.IntermediateSize, act, c.MLPBias),
+			MLP:      nn.NewGatedMLP(c.HiddenSize, c.IntermediateSize, act, v.MLPBias),
 		})
 	}
 	return m, nil
@@ -63,6 +85,10 @@ func NewTextModel(c *Config) (*TextModel, error) {
 
 // Config returns the configuration the stack was built from.
 func (m *TextModel) Config() Config { return m.cfg }
+
+// Rotary returns the rotary embedding of the stack (its inverse
+// frequencies feed Qwen2-VL's multimodal tables).
+func (m *TextModel) Rotary() *nn.Rotary { return m.rot }
 
 // Embeddings returns the embedding rows of ids, F32 [len(ids), hidden]. An
 // id outside the vocabulary is an *nn.IDError.
@@ -78,10 +104,15 @@ func (m *TextModel) Embeddings(ids []int32) (*tensor.Tensor, error) {
 // returns the final-normed hidden states [n, hidden]. h is consumed
 // (updated in place and released).
 func (m *TextModel) Forward(h *tensor.Tensor, caches []nn.Cache) *tensor.Tensor {
-	n := h.Dim(0)
-	cos, sin := m.rot.Tables(caches[0].Offset(), n)
+	cos, sin := m.rot.Tables(caches[0].Offset(), h.Dim(0))
 	defer cos.Release()
 	defer sin.Release()
+	return m.ForwardWithTables(h, cos, sin, caches)
+}
+
+// ForwardWithTables is Forward with the rotary tables cos, sin
+// [n, headDim] given by the caller (Qwen2-VL's multimodal positions).
+func (m *TextModel) ForwardWithTables(h, cos, sin *tensor.Tensor, caches []nn.Cache) *tensor.Tensor {
 	for i, l := range m.Layers {
 		x := l.InputNorm.Forward(h)
 		a := l.Attn.Forward(x, cos, sin, caches[i], nil)
@@ -108,8 +139,12 @@ func (m *TextModel) KVHeads() []int {
 	return out
 }
 
-// NewCaches returns one cache per layer following params.
+// NewCaches returns one cache per layer following params (rotating caches
+// for sliding-window layers).
 func (m *TextModel) NewCaches(params vlm.GenerateParameters) []nn.Cache {
+	if m.windows != nil {
+		return vlm.LayerCaches(m.windows, params)
+	}
 	return vlm.DefaultCaches(len(m.Layers), params)
 }
 
@@ -147,7 +182,12 @@ var (
 
 // New returns an unbound Model for c.
 func New(c *Config) (*Model, error) {
-	text, err := NewTextModel(c)
+	return NewVariant(c, Variant{QKVBias: c.AttentionBias, OBias: c.AttentionBias, MLPBias: c.MLPBias})
+}
+
+// NewVariant returns an unbound Model for c with the biases and windows of v.
+func NewVariant(c *Config, v Variant) (*Model, error) {
+	text, err := NewTextModelVariant(c, v)
 	if err != nil {
 		return nil, err
 	}

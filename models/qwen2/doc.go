@@ -5,6 +5,10 @@
 // rotary embeddings, and a SwiGLU MLP; a final RMSNorm and an output head
 // that may be tied to the embedding table follow.
 //
+// The stack is models/llama's, built with Qwen2's variant (q/k/v biases
+// only, optional sliding-window layers); this package owns Qwen2's config,
+// its defaults and its registration.
+//
 // Model is the text-only causal language model registered with vlm.
 // TextModel is the decoder stack without the head; the vision-language
 // models in models/qwen2vl embed it and drive it with their own
